@@ -1,0 +1,3 @@
+from serverlite.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""The application a template describes, after SAM expansion and intrinsic resolution.
+
+Every later layer reads only these frozen dataclasses; none of them sees CloudFormation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "AccessLogSetting",
+    "Application",
+    "Function",
+    "Integration",
+    "Method",
+    "MethodSetting",
+    "Resource",
+    "RestApi",
+    "Stage",
+    "Table",
+]
+
+
+@dataclass(frozen=True)
+class Function:
+    """An `AWS::Lambda::Function` whose code is a local folder."""
+
+    logical_id: str
+    name: str
+    arn: str
+    handler: str
+    runtime: str
+    code_dir: Path
+    memory_size: int = 128
+    timeout: int = 3
+    environment: Mapping[str, str] = field(default_factory=dict)
+    role_arn: str | None = None
+    reserved_concurrency: int | None = None
+    log_format: str = "Text"
+    application_log_level: str | None = None
+    system_log_level: str | None = None
+
+    @property
+    def log_group_name(self) -> str:
+        """The CloudWatch log group Lambda writes to."""
+        return f"/aws/lambda/{self.name}"
+
+
+@dataclass(frozen=True)
+class Integration:
+    """`x-amazon-apigateway-integration` / `AWS::ApiGateway::Method.Integration`.
+
+    `type` is AWS's upper-case word: AWS_PROXY, AWS, HTTP, HTTP_PROXY or MOCK.
+    `function` is the logical id of the target function for Lambda integrations.
+    """
+
+    type: str
+    uri: str = ""
+    function: str | None = None
+    http_method: str = "POST"
+    timeout_ms: int = 29000
+    passthrough_behavior: str = "WHEN_NO_MATCH"
+    request_templates: Mapping[str, str] = field(default_factory=dict)
+    responses: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    content_handling: str | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    """One HTTP method on a resource; `http_method` is upper case or `ANY`."""
+
+    http_method: str
+    integration: Integration
+    authorization_type: str = "NONE"
+    api_key_required: bool = False
+    operation_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A node of the API's resource tree, e.g. `/music/{id}`; `id` is 6 lower-case alnum chars."""
+
+    id: str
+    path: str
+    methods: Mapping[str, Method] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccessLogSetting:
+    """Stage access logging: the log group ARN and the one-line `$context` format."""
+
+    destination_arn: str
+    format: str
+
+    @property
+    def log_group_name(self) -> str:
+        """`arn:aws:logs:r:acct:log-group:NAME[:*]` -> NAME."""
+        name = self.destination_arn.split(":log-group:", 1)[-1]
+        return name[:-2] if name.endswith(":*") else name
+
+
+@dataclass(frozen=True)
+class MethodSetting:
+    """One `MethodSettings` entry of a stage (`/*` and `*` mean every resource / method)."""
+
+    resource_path: str = "/*"
+    http_method: str = "*"
+    logging_level: str = "OFF"
+    data_trace_enabled: bool = False
+    metrics_enabled: bool = False
+    throttling_burst_limit: int | None = None
+    throttling_rate_limit: float | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A deployed stage: served at `/<name>/...`."""
+
+    name: str
+    deployment_id: str
+    variables: Mapping[str, str] = field(default_factory=dict)
+    access_log: AccessLogSetting | None = None
+    method_settings: tuple[MethodSetting, ...] = ()
+    tracing_enabled: bool = False
+
+
+@dataclass(frozen=True)
+class RestApi:
+    """An API Gateway REST API with its resource tree and stages."""
+
+    logical_id: str
+    id: str
+    name: str
+    resources: tuple[Resource, ...]
+    stages: Mapping[str, Stage]
+    binary_media_types: tuple[str, ...] = ()
+    policy: Mapping[str, object] | None = None
+    endpoint_type: str = "EDGE"
+
+
+@dataclass(frozen=True)
+class Table:
+    """An `AWS::DynamoDB::Table`; `create_table_request` is the CreateTable request body to make it."""
+
+    logical_id: str
+    name: str
+    create_table_request: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Application:
+    """Everything `serverlite start` runs, read from one template."""
+
+    template_path: Path
+    region: str
+    account_id: str
+    functions: Mapping[str, Function]
+    rest_apis: tuple[RestApi, ...] = ()
+    tables: tuple[Table, ...] = ()
+    log_groups: tuple[str, ...] = ()
+
+    def function_by_name(self, name: str) -> Function | None:
+        """Find a function by its `FunctionName` or its logical id."""
+        for function in self.functions.values():
+            if name in (function.name, function.logical_id):
+                return function
+        return None
