@@ -41,6 +41,9 @@ class Function:
     log_format: str = "Text"
     application_log_level: str | None = None
     system_log_level: str | None = None
+    # `InlineCode` / `Code.ZipFile` source; `code_dir` is then where the runtime may write it
+    # (`<template dir>/.serverlite/inline/<LogicalId>`; the loader writes nothing).
+    inline_code: str | None = None
 
     @property
     def log_group_name(self) -> str:

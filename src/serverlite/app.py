@@ -1,0 +1,188 @@
+"""Composition root: builds every layer from a Config, owns start-up and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+from serverlite.children import die_with_parent
+from serverlite.config import Config
+from serverlite.gateway.gateway import Gateway
+from serverlite.gateway.server import GatewayServer
+from serverlite.runtime.context import RuntimeSettings
+from serverlite.runtime.lambda_service import LambdaService
+from serverlite.template.load import load_application
+from serverlite.template.model import Application, Table
+
+__all__ = ["DynamoDBProcess", "StartupError", "serve"]
+
+
+class StartupError(Exception):
+    """A service could not start; the message says which and why."""
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+class DynamoDBProcess:
+    """The embedded DynamoDB server, run as `serverlite dynamodb` in a child process."""
+
+    def __init__(self, process: asyncio.subprocess.Process, url: str) -> None:
+        self._process = process
+        self.url = url
+        self._pump = asyncio.ensure_future(self._forward_output())
+
+    @classmethod
+    async def start(cls, host: str, port: int, data_dir: Path, timeout: float = 30.0) -> DynamoDBProcess:
+        """Spawn the server and wait for its `Ready` line."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "serverlite", "dynamodb", "--host", host, "--port", str(port),
+            "--data-dir", str(data_dir), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT, preexec_fn=die_with_parent,
+        )
+        url, seen = await cls._wait_ready(process, timeout)
+        if url is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            raise StartupError("DynamoDB server did not start:\n" + "\n".join(seen[-20:]))
+        return cls(process, url)
+
+    @staticmethod
+    async def _wait_ready(process: asyncio.subprocess.Process, timeout: float) -> tuple[str | None, list[str]]:
+        assert process.stdout is not None
+        url: str | None = None
+        seen: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                raw = await asyncio.wait_for(process.stdout.readline(), max(remaining, 0.01))
+            except TimeoutError:
+                return None, seen + ["(timed out waiting for Ready)"]
+            if not raw:
+                return None, seen
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            seen.append(line)
+            if line.startswith("DynamoDB: "):
+                url = line.split(" ", 1)[1]
+            elif line == "Ready" and url is not None:
+                return url, seen
+
+    async def _forward_output(self) -> None:
+        assert self._process.stdout is not None
+        async for raw in self._process.stdout:
+            _say("[dynamodb] " + raw.decode("utf-8", errors="replace").rstrip())
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """SIGTERM, then SIGKILL if it does not exit in time."""
+        if self._process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self._process.wait(), timeout)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    self._process.kill()
+                await self._process.wait()
+        await asyncio.gather(self._pump, return_exceptions=True)
+
+
+async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
+    """Run the application of `config.template` until SIGINT/SIGTERM (or `stop` is set)."""
+    started = time.monotonic()
+    application = load_application(
+        config.template, region=config.region, account_id=config.account_id,
+        parameter_overrides=config.parameter_overrides,
+    )
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    stop = stop or asyncio.Event()
+    _install_signal_handlers(stop)
+    dynamodb: DynamoDBProcess | None = None
+    runtime: LambdaService | None = None
+    server: GatewayServer | None = None
+    try:
+        if config.dynamodb_endpoint:
+            endpoint = config.dynamodb_endpoint
+        else:
+            dynamodb = await DynamoDBProcess.start(config.host, config.dynamodb_port, config.data_dir)
+            endpoint = dynamodb.url
+        await _create_tables(application.tables, endpoint, config.region)
+        runtime = LambdaService(application.functions, _runtime_settings(config, endpoint))
+        server = GatewayServer(Gateway(application.rest_apis, runtime, account_id=config.account_id),
+                               config.host, config.port)
+        await _listen(server, config)
+        _announce(application, config, server.port, endpoint, time.monotonic() - started)
+        await stop.wait()
+    finally:
+        _say("Stopping ...")
+        if server is not None:
+            await server.close()
+        if runtime is not None:
+            await runtime.close()
+        if dynamodb is not None:
+            await dynamodb.stop()
+
+
+def _runtime_settings(config: Config, dynamodb_endpoint: str) -> RuntimeSettings:
+    return RuntimeSettings(
+        region=config.region,
+        account_id=config.account_id,
+        data_dir=config.data_dir,
+        endpoint_environment={"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint},
+        max_concurrency=config.max_concurrency,
+    )
+
+
+async def _listen(server: GatewayServer, config: Config) -> None:
+    try:
+        await server.start()
+    except OSError as error:
+        raise StartupError(f"Gateway cannot listen on {config.host}:{config.port}: {error.strerror}") from None
+
+
+def _announce(application: Application, config: Config, port: int, endpoint: str, seconds: float) -> None:
+    base = f"http://{config.host}:{port}"
+    _say(f"Gateway: {base}")
+    for api in application.rest_apis:
+        for stage in api.stages:
+            _say(f"  {api.name} ({api.id}) stage {stage}: {base}/{stage}/")
+    _say(f"DynamoDB: {endpoint}")
+    _say(f"Started in {seconds:.2f} s")
+    _say("Ready")
+
+
+def _install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+
+async def _create_tables(tables: t.Sequence[Table], endpoint: str, region: str) -> None:
+    """Create the template's tables that do not exist yet (as a deployment would)."""
+    if not tables:
+        return
+    await asyncio.get_running_loop().run_in_executor(None, _create_tables_sync, tables, endpoint, region)
+
+
+def _create_tables_sync(tables: t.Sequence[Table], endpoint: str, region: str) -> None:
+    import boto3
+    import botocore.exceptions
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=region,
+                          aws_access_key_id="serverlite", aws_secret_access_key="serverlite")
+    for table in tables:
+        try:
+            client.create_table(**dict(table.create_table_request))
+            _say(f"Created table {table.name}")
+        except botocore.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                raise StartupError(f"Table {table.logical_id} ({table.name}): {error}") from None

@@ -1,0 +1,51 @@
+"""The settings of one `serverlite start`, frozen once the command line is read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Config", "parse_parameter_overrides", "parse_vpc"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything `app.serve` needs; paths are absolute."""
+
+    template: Path
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 3000
+    dynamodb_port: int = 8000
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    dynamodb_endpoint: str | None = None
+    parameter_overrides: Mapping[str, str] = field(default_factory=dict)
+    vpcs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    max_concurrency: int = 16
+
+
+def parse_parameter_overrides(text: str | None) -> dict[str, str]:
+    """`'K=V K2=V2'` (also `ParameterKey=K,ParameterValue=V`, as sam deploy accepts) -> dict."""
+    import shlex
+
+    overrides: dict[str, str] = {}
+    for token in shlex.split(text or ""):
+        if token.startswith("ParameterKey="):
+            fields = dict(part.split("=", 1) for part in token.split(",") if "=" in part)
+            overrides[fields["ParameterKey"]] = fields.get("ParameterValue", "")
+            continue
+        key, sep, value = token.partition("=")
+        if not sep or not key:
+            raise ValueError(f"expected KEY=VALUE, got {token!r}")
+        overrides[key] = value
+    return overrides
+
+
+def parse_vpc(text: str) -> tuple[str, tuple[str, ...]]:
+    """`vpc-ID=CIDR[,CIDR]` -> (vpc id, cidrs)."""
+    vpc, sep, cidrs = text.partition("=")
+    if not sep or not vpc.startswith("vpc") or not cidrs:
+        raise ValueError(f"expected vpc-ID=CIDR[,CIDR], got {text!r}")
+    return vpc, tuple(c.strip() for c in cidrs.split(",") if c.strip())

@@ -1,0 +1,298 @@
+"""The one recursive-descent parser for DynamoDB expressions.
+
+Grammar (keywords case-insensitive; precedence NOT > AND > OR, per
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html):
+
+    update     := section+ ; section := SET set (, set)* | REMOVE path (, path)*
+                  | ADD path :v (, path :v)* | DELETE path :v (, path :v)*
+    set        := path = value ; value := operand ((+|-) operand)?
+    condition  := or ; or := and (OR and)* ; and := not (AND not)* ; not := NOT not | primary
+    primary    := ( condition ) | operand comparator operand | operand BETWEEN operand AND operand
+                  | operand IN ( operand (, operand)* ) | function
+    operand    := ( operand ) | function | :v | path ; function := name ( operand (, operand)* )
+    path       := (name | #name) (. (name | #name) | [ number ])*
+    projection := path (, path)*
+
+Syntax errors copy DynamoDB's text: ``Syntax error; token: "T", near: "N"`` where N is the previous
+token (with the whitespace before T), T, and the next token (with the one after it if the next is
+whitespace); ``<EOF>`` at the end. Observed: ``ADD hits : incr`` -> token ":", near "hits : incr"
+(aws/aws-cdk#7591); ``INVALID SYNTAX HERE`` -> token "INVALID", near "INVALID SYNTAX"
+(nubo-db/dynamodb-conformance tests/tier3/error-messages/updateItem.test.ts).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from serverlite.dynamodb.expressions.ast import (
+    And,
+    Arithmetic,
+    Between,
+    Comparison,
+    Function,
+    In,
+    InvalidExpression,
+    Not,
+    Or,
+    Path,
+    PathAction,
+    Projection,
+    SetAction,
+    UpdateExpression,
+    Value,
+)
+from serverlite.dynamodb.expressions.tokens import Kind, Token, tokenize
+
+__all__ = ["parse_condition", "parse_projection", "parse_update"]
+
+_SECTIONS = ("SET", "REMOVE", "ADD", "DELETE")
+_CONDITION_KEYWORDS = ("AND", "OR", "NOT", "BETWEEN", "IN")
+_COMPARATORS = ("=", "<>", "<", "<=", ">", ">=")
+_REDUNDANT_PARENTHESES = "The expression has redundant parentheses;"
+
+
+class _Parser:
+    """Cursor over significant tokens; whitespace is skipped but kept for ``near:``."""
+
+    def __init__(self, text: str, keywords: tuple[str, ...]) -> None:
+        self.tokens = tokenize(text)
+        self.keywords = keywords
+        self.index = self._skip(0)
+        self.parenthesized: set[int] = set()
+        self.redundant = False
+
+    def _skip(self, index: int) -> int:
+        while index < len(self.tokens) and self.tokens[index].kind is Kind.WHITESPACE:
+            index += 1
+        return index
+
+    @property
+    def current(self) -> Token | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def advance(self) -> Token:
+        token = self.current
+        if token is None:
+            self.fail()
+        self.index = self._skip(self.index + 1)
+        return token
+
+    def fail(self) -> NoReturn:
+        """Raise DynamoDB's syntax error for the current token."""
+        i, tokens = self.index, self.tokens
+        token = tokens[i].text if i < len(tokens) else "<EOF>"
+        before = tokens[i - 1].text if i >= 1 else ""
+        if i >= 2 and tokens[i - 1].kind is Kind.WHITESPACE:
+            before = tokens[i - 2].text + before
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if i + 2 < len(tokens) and tokens[i + 1].kind is Kind.WHITESPACE:
+            after += tokens[i + 2].text
+        middle = tokens[i].text if i < len(tokens) else ""
+        raise InvalidExpression(f'Syntax error; token: "{token}", near: "{before}{middle}{after}"')
+
+    def at_end(self) -> bool:
+        return self.current is None
+
+    def is_operator(self, *texts: str) -> bool:
+        token = self.current
+        return token is not None and token.kind is Kind.OPERATOR and token.text in texts
+
+    def is_keyword(self, word: str) -> bool:
+        token = self.current
+        return token is not None and token.kind is Kind.NAME and token.text.upper() == word
+
+    def expect_operator(self, text: str) -> None:
+        if not self.is_operator(text):
+            self.fail()
+        self.advance()
+
+    def expect_keyword(self, word: str) -> None:
+        if not self.is_keyword(word):
+            self.fail()
+        self.advance()
+
+    def expect_end(self) -> None:
+        if not self.at_end():
+            self.fail()
+
+    # -- shared pieces -------------------------------------------------------------------------
+
+    def name(self) -> str:
+        token = self.current
+        if token is None or token.kind not in (Kind.NAME, Kind.ATTRIBUTE_NAME):
+            self.fail()
+        if token.kind is Kind.NAME and token.text.upper() in self.keywords:
+            self.fail()
+        return self.advance().text
+
+    def path(self) -> Path:
+        parts: list[str | int] = [self.name()]
+        while self.is_operator(".", "["):
+            if self.advance().text == ".":
+                parts.append(self.name())
+                continue
+            token = self.current
+            if token is None or token.kind is not Kind.NUMBER:
+                self.fail()
+            parts.append(int(self.advance().text))
+            self.expect_operator("]")
+        return Path(tuple(parts))
+
+    def operand(self) -> Path | Value | Function:
+        if self.is_operator("("):
+            self.advance()
+            inner = self.operand()
+            self.expect_operator(")")
+            return inner
+        token = self.current
+        if token is not None and token.kind is Kind.ATTRIBUTE_VALUE:
+            return Value(self.advance().text)
+        if token is not None and token.kind is Kind.NAME and self._next_is_parenthesis():
+            return self.function()
+        return self.path()
+
+    def _next_is_parenthesis(self) -> bool:
+        following = self._skip(self.index + 1)
+        return following < len(self.tokens) and self.tokens[following].text == "("
+
+    def function(self) -> Function:
+        name = self.advance().text
+        self.expect_operator("(")
+        args = [self.operand()]
+        while self.is_operator(","):
+            self.advance()
+            args.append(self.operand())
+        self.expect_operator(")")
+        return Function(name, tuple(args))
+
+    # -- update expressions --------------------------------------------------------------------
+
+    def update(self) -> UpdateExpression:
+        actions: list[SetAction | PathAction] = []
+        sections: list[str] = []
+        if self.at_end():
+            self.fail()
+        while not self.at_end():
+            token = self.current
+            section = token.text.upper() if token is not None and token.kind is Kind.NAME else ""
+            if section not in _SECTIONS:
+                self.fail()
+            self.advance()
+            sections.append(section)
+            actions.append(self.action(section))
+            while self.is_operator(","):
+                self.advance()
+                actions.append(self.action(section))
+        return UpdateExpression(tuple(actions), tuple(sections))
+
+    def action(self, section: str) -> SetAction | PathAction:
+        path = self.path()
+        if section == "SET":
+            self.expect_operator("=")
+            return SetAction(path, self.set_value())
+        if section == "REMOVE":
+            return PathAction(section, path)
+        token = self.current
+        if token is None or token.kind is not Kind.ATTRIBUTE_VALUE:
+            self.fail()
+        return PathAction(section, path, Value(self.advance().text))
+
+    def set_value(self) -> Path | Value | Function | Arithmetic:
+        left = self.operand()
+        if self.is_operator("+", "-"):
+            operator = self.advance().text
+            return Arithmetic(operator, left, self.operand())
+        return left
+
+    # -- conditions ----------------------------------------------------------------------------
+
+    def condition(self) -> object:
+        left = self.conjunction()
+        while self.is_keyword("OR"):
+            self.advance()
+            left = Or(left, self.conjunction())
+        return left
+
+    def conjunction(self) -> object:
+        left = self.negation()
+        while self.is_keyword("AND"):
+            self.advance()
+            left = And(left, self.negation())
+        return left
+
+    def negation(self) -> object:
+        if self.is_keyword("NOT"):
+            self.advance()
+            return Not(self.negation())
+        return self.primary()
+
+    def primary(self) -> object:
+        if not self.is_operator("("):
+            return self.comparison()
+        self.advance()
+        inner = self.condition()
+        self.expect_operator(")")
+        if id(inner) in self.parenthesized:
+            self.redundant = True
+        self.parenthesized.add(id(inner))
+        return inner
+
+    def comparison(self) -> object:
+        left = self.operand()
+        if self.is_operator(*_COMPARATORS):
+            operator = self.advance().text
+            return Comparison(operator, left, self.operand())
+        if self.is_keyword("BETWEEN"):
+            self.advance()
+            low = self.operand()
+            self.expect_keyword("AND")
+            return Between(left, low, self.operand())
+        if self.is_keyword("IN"):
+            self.advance()
+            self.expect_operator("(")
+            options = [self.operand()]
+            while self.is_operator(","):
+                self.advance()
+                options.append(self.operand())
+            self.expect_operator(")")
+            return In(left, tuple(options))
+        if isinstance(left, Function):
+            return left
+        self.fail()
+
+
+def parse_update(text: str) -> UpdateExpression:
+    """Parse an UpdateExpression.
+
+    Raises:
+        InvalidExpression: a syntax error, worded as DynamoDB words it.
+    """
+    parser = _Parser(text, _SECTIONS)
+    result = parser.update()
+    parser.expect_end()
+    return result
+
+
+def parse_condition(text: str) -> object:
+    """Parse a condition (ConditionExpression; later FilterExpression and KeyConditionExpression).
+
+    Raises:
+        InvalidExpression: a syntax error, or redundant parentheses such as ``((a = :v))``.
+    """
+    parser = _Parser(text, _CONDITION_KEYWORDS)
+    result = parser.condition()
+    parser.expect_end()
+    if parser.redundant:
+        raise InvalidExpression(_REDUNDANT_PARENTHESES)
+    return result
+
+
+def parse_projection(text: str) -> Projection:
+    """Parse a ProjectionExpression: ``a, b.c, d[0]``."""
+    parser = _Parser(text, ())
+    paths = [parser.path()]
+    while parser.is_operator(","):
+        parser.advance()
+        paths.append(parser.path())
+    parser.expect_end()
+    return Projection(tuple(paths))

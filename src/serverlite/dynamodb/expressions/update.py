@@ -1,0 +1,156 @@
+"""Apply a resolved UpdateExpression to an item.
+
+Every SET operand is evaluated against the item as it was before the update (DynamoDB evaluates
+the whole expression against the old item). Runtime messages as DynamoDB sends them
+(moto/dynamodb/exceptions.py, getmoto/moto, which records observed AWS responses).
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from serverlite.dynamodb.errors import ValidationException
+from serverlite.dynamodb.expressions import paths
+from serverlite.dynamodb.expressions.ast import (
+    Arithmetic,
+    Function,
+    Path,
+    PathAction,
+    SetAction,
+    UpdateExpression,
+    Value,
+)
+from serverlite.dynamodb.values import (
+    SET_TYPES,
+    AttributeValue,
+    Item,
+    canonical_number,
+    check_number,
+    type_of,
+    values_equal,
+)
+
+__all__ = ["apply_update"]
+
+_MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
+_WRONG_TYPE = "An operand in the update expression has an incorrect data type"
+_INVALID_PATH = "The document path provided in the update expression is invalid for update"
+
+
+def apply_update(update: UpdateExpression, item: Item) -> Item:
+    """Return a new item with every action applied (the input is not modified).
+
+    Raises:
+        ValidationException: a missing operand, a wrong operand type or an invalid path.
+    """
+    old = item
+    new = copy.deepcopy(item)
+    for action in update.actions:
+        if isinstance(action, SetAction):
+            _assign(new, action.path, _value(action.value, old))
+        else:
+            _PATH_ACTIONS[action.section](new, action)
+    return new
+
+
+def _value(node: Any, item: Item) -> AttributeValue:
+    if isinstance(node, Value) and node.value is not None:
+        return node.value
+    if isinstance(node, Path):
+        found = paths.get(item, node)
+        if found is None:
+            raise ValidationException(_MISSING_ATTRIBUTE)
+        return found
+    if isinstance(node, Arithmetic):
+        return _arithmetic(node, item)
+    if isinstance(node, Function) and node.name == "if_not_exists":
+        return paths.get(item, node.args[0]) or _value(node.args[1], item)
+    if isinstance(node, Function) and node.name == "list_append":
+        return _list_append(_value(node.args[0], item), _value(node.args[1], item))
+    raise ValidationException(_WRONG_TYPE)
+
+
+def _arithmetic(node: Arithmetic, item: Item) -> AttributeValue:
+    left, right = _value(node.left, item), _value(node.right, item)
+    if type_of(left) != "N" or type_of(right) != "N":
+        raise ValidationException(_WRONG_TYPE)
+    a, b = Decimal(left["N"]), Decimal(right["N"])
+    return {"N": canonical_number(check_number(a + b if node.operator == "+" else a - b))}
+
+
+def _list_append(first: AttributeValue, second: AttributeValue) -> AttributeValue:
+    if type_of(first) != "L" or type_of(second) != "L":
+        raise ValidationException(_WRONG_TYPE)
+    return {"L": [*first["L"], *second["L"]]}
+
+
+def _parent(item: Item, path: Path) -> AttributeValue:
+    """The container holding the path's last element; it must exist."""
+    parent = paths.get(item, Path(path.parts[:-1])) if len(path.parts) > 1 else {"M": item}
+    last = path.parts[-1]
+    if (
+        parent is None
+        or (isinstance(last, int) and "L" not in parent)
+        or (isinstance(last, str) and "M" not in parent)
+    ):
+        raise ValidationException(_INVALID_PATH)
+    return parent
+
+
+def _assign(item: Item, path: Path, value: AttributeValue) -> None:
+    parent, last = _parent(item, path), path.parts[-1]
+    if isinstance(last, str):
+        parent["M"][last] = copy.deepcopy(value)
+    elif last < len(parent["L"]):
+        parent["L"][last] = copy.deepcopy(value)
+    else:
+        parent["L"].append(copy.deepcopy(value))
+
+
+def _remove(item: Item, action: PathAction) -> None:
+    parent, last = _parent(item, action.path), action.path.parts[-1]
+    if isinstance(last, str):
+        parent["M"].pop(last, None)
+    elif last < len(parent["L"]):
+        del parent["L"][last]
+
+
+def _add(item: Item, action: PathAction) -> None:
+    assert action.value is not None and action.value.value is not None
+    value, current = action.value.value, paths.get(item, action.path)
+    if current is None:
+        _assign(item, action.path, value)
+    elif type_of(current) == type_of(value) == "N":
+        total = check_number(Decimal(current["N"]) + Decimal(value["N"]))
+        _assign(item, action.path, {"N": canonical_number(total)})
+    elif type_of(current) == type_of(value) and type_of(value) in SET_TYPES:
+        kind = type_of(value)
+        extra = [m for m in value[kind] if not _member_of(kind, m, current[kind])]
+        _assign(item, action.path, {kind: [*current[kind], *extra]})
+    else:
+        raise ValidationException(_WRONG_TYPE)
+
+
+def _delete(item: Item, action: PathAction) -> None:
+    assert action.value is not None and action.value.value is not None
+    value, current = action.value.value, paths.get(item, action.path)
+    if current is None:
+        return
+    kind = type_of(value)
+    if type_of(current) != kind:
+        raise ValidationException(_WRONG_TYPE)
+    remaining = [m for m in current[kind] if not _member_of(kind, m, value[kind])]
+    if remaining:
+        _assign(item, action.path, {kind: remaining})
+    else:
+        _remove(item, PathAction("REMOVE", action.path))
+
+
+def _member_of(kind: str, member: str, members: list[str]) -> bool:
+    element = kind[0]
+    return any(values_equal({element: member}, {element: other}) for other in members)
+
+
+_PATH_ACTIONS = {"REMOVE": _remove, "ADD": _add, "DELETE": _delete}

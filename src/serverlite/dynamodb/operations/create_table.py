@@ -1,0 +1,256 @@
+"""CreateTable: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html
+
+serverlite answers TableStatus ACTIVE at once; real DynamoDB answers CREATING and turns ACTIVE
+some seconds later. Clients that wait (``table_exists`` waiter) work either way, and clients that
+do not wait work here where they might fail on AWS. Tags are accepted and not stored.
+Check order and messages: dynalite validations/createTable.js (observed AWS), corrected by
+nubo-db/dynamodb-conformance tests/tier3/error-messages/createTable.test.ts where AWS changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from serverlite.dynamodb.errors import ResourceInUseException, ValidationException
+from serverlite.dynamodb.operations.environment import Environment
+from serverlite.dynamodb.shapes import Constraints, check_shape
+from serverlite.dynamodb.storage.database import Database
+
+__all__ = ["CreateTableRequest", "execute", "validate"]
+
+_INVALID = "One or more parameter values were invalid: "
+_KEY_SCHEMA = ("List", {"AttributeName": "String", "KeyType": "String"})
+_THROUGHPUT = {"ReadCapacityUnits": "Long", "WriteCapacityUnits": "Long"}
+_PROJECTION = {"ProjectionType": "String", "NonKeyAttributes": ("List", "String")}
+_INDEX = {
+    "IndexName": "String",
+    "KeySchema": _KEY_SCHEMA,
+    "Projection": _PROJECTION,
+    "ProvisionedThroughput": _THROUGHPUT,
+}
+SHAPE = {
+    "TableName": "String",
+    "AttributeDefinitions": ("List", {"AttributeName": "String", "AttributeType": "String"}),
+    "KeySchema": _KEY_SCHEMA,
+    "BillingMode": "String",
+    "ProvisionedThroughput": _THROUGHPUT,
+    "LocalSecondaryIndexes": ("List", _INDEX),
+    "GlobalSecondaryIndexes": ("List", _INDEX),
+    "StreamSpecification": {"StreamEnabled": "Boolean", "StreamViewType": "String"},
+    "TableClass": "String",
+    "DeletionProtectionEnabled": "Boolean",
+    "Tags": ("List", {"Key": "String", "Value": "String"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTableRequest:
+    """A validated CreateTable request."""
+
+    table_name: str
+    attribute_definitions: tuple[dict[str, str], ...]
+    key_schema: tuple[dict[str, str], ...]
+    billing_mode: str
+    read_capacity: int
+    write_capacity: int
+    local_indexes: tuple[dict[str, Any], ...]
+    global_indexes: tuple[dict[str, Any], ...]
+    stream_specification: dict[str, Any] | None
+    table_class: str | None
+    deletion_protection: bool
+
+
+def validate(request: dict[str, Any]) -> CreateTableRequest:
+    """Shape, constraints, then the key-schema rules, in DynamoDB's order."""
+    check_shape(request, SHAPE)
+    if request.get("TableName") is None:
+        raise ValidationException("The parameter 'TableName' is required but was not present in the request")
+    _check_constraints(request)
+    _check_billing(request)
+    _check_key_schema(request)
+    _check_indexes(request)
+    throughput = request.get("ProvisionedThroughput") or {}
+    return CreateTableRequest(
+        table_name=request["TableName"],
+        attribute_definitions=tuple(request["AttributeDefinitions"]),
+        key_schema=tuple(request["KeySchema"]),
+        billing_mode=request.get("BillingMode") or "PROVISIONED",
+        read_capacity=int(throughput.get("ReadCapacityUnits", 0)),
+        write_capacity=int(throughput.get("WriteCapacityUnits", 0)),
+        local_indexes=tuple(request.get("LocalSecondaryIndexes") or ()),
+        global_indexes=tuple(request.get("GlobalSecondaryIndexes") or ()),
+        stream_specification=request.get("StreamSpecification"),
+        table_class=request.get("TableClass"),
+        deletion_protection=bool(request.get("DeletionProtectionEnabled", False)),
+    )
+
+
+def _check_constraints(request: dict[str, Any]) -> None:
+    constraints = Constraints()
+    definitions = request.get("AttributeDefinitions")
+    constraints.not_null(definitions, "attributeDefinitions")
+    for position, definition in enumerate(definitions or (), start=1):
+        where = f"attributeDefinitions.{position}.member"
+        constraints.not_null(definition.get("AttributeName"), f"{where}.attributeName")
+        constraints.not_null(definition.get("AttributeType"), f"{where}.attributeType")
+        constraints.one_of(definition.get("AttributeType"), f"{where}.attributeType", ("B", "N", "S"))
+    constraints.table_name(request.get("TableName"))
+    constraints.one_of(request.get("BillingMode"), "billingMode", ("PROVISIONED", "PAY_PER_REQUEST"))
+    throughput = request.get("ProvisionedThroughput")
+    if throughput is not None:
+        for member in ("WriteCapacityUnits", "ReadCapacityUnits"):
+            where = f"provisionedThroughput.{member[0].lower()}{member[1:]}"
+            constraints.not_null(throughput.get(member), where)
+            constraints.at_least(throughput.get(member), where, 1)
+    key_schema = request.get("KeySchema")
+    constraints.not_null(key_schema, "keySchema")
+    constraints.length(key_schema, "keySchema", 1, 2)
+    for position, element in enumerate(key_schema or (), start=1):
+        where = f"keySchema.{position}.member"
+        constraints.not_null(element.get("AttributeName"), f"{where}.attributeName")
+        constraints.not_null(element.get("KeyType"), f"{where}.keyType")
+        constraints.one_of(element.get("KeyType"), f"{where}.keyType", ("HASH", "RANGE"))
+    constraints.raise_if_any()
+
+
+def _check_billing(request: dict[str, Any]) -> None:
+    throughput = request.get("ProvisionedThroughput")
+    if request.get("BillingMode") == "PAY_PER_REQUEST":
+        if throughput is not None:
+            raise ValidationException(
+                _INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+                "specified when BillingMode is PAY_PER_REQUEST"
+            )
+        return
+    if not throughput:
+        raise ValidationException(
+            _INVALID + "ReadCapacityUnits and WriteCapacityUnits must both be specified "
+            "when BillingMode is PROVISIONED"
+        )
+
+
+def _check_key_schema(request: dict[str, Any]) -> None:
+    definitions = [d["AttributeName"] for d in request["AttributeDefinitions"]]
+    schema = request["KeySchema"]
+    keys = [k["AttributeName"] for k in schema]
+    if len(keys) > len(definitions):
+        raise ValidationException("Invalid KeySchema: Some index key attribute have no definition")
+    if any(key not in definitions for key in keys):
+        raise ValidationException(
+            _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+            f"Keys: [{', '.join(keys)}], AttributeDefinitions: [{', '.join(definitions)}]"
+        )
+    if len(keys) == 2 and keys[0] == keys[1]:
+        raise ValidationException(
+            "Both the Hash Key and the Range Key element in the KeySchema have the same name"
+        )
+    if schema[0]["KeyType"] != "HASH":
+        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    if len(schema) == 2 and schema[1]["KeyType"] != "RANGE":
+        raise ValidationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+    indexed = request.get("LocalSecondaryIndexes") or request.get("GlobalSecondaryIndexes")
+    if not indexed and len(keys) != len(definitions):
+        raise ValidationException(
+            _INVALID + "Number of attributes in KeySchema does not exactly match number of "
+            "attributes defined in AttributeDefinitions"
+        )
+
+
+def _check_indexes(request: dict[str, Any]) -> None:
+    definitions = [d["AttributeName"] for d in request["AttributeDefinitions"]]
+    local = request.get("LocalSecondaryIndexes")
+    if local is not None and len(request["KeySchema"]) != 2:
+        raise ValidationException(
+            _INVALID + "Table KeySchema does not have a range key, which is required when "
+            "specifying a LocalSecondaryIndex"
+        )
+    seen: set[str] = set()
+    for index in [*(local or ()), *(request.get("GlobalSecondaryIndexes") or ())]:
+        keys = [k["AttributeName"] for k in index.get("KeySchema") or ()]
+        if any(key not in definitions for key in keys):
+            raise ValidationException(
+                _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+                f"Keys: [{', '.join(keys)}], AttributeDefinitions: "
+                f"[{', '.join(definitions)}]"
+            )
+        if index.get("IndexName") in seen:
+            raise ValidationException(_INVALID + f"Duplicate index name: {index.get('IndexName')}")
+        seen.add(index.get("IndexName", ""))
+
+
+def execute(request: CreateTableRequest, storage: Database, environment: Environment) -> dict[str, Any]:
+    """Store the new table's description; ResourceInUseException if the name is taken."""
+    with storage.transaction():
+        if storage.tables.get(request.table_name) is not None:
+            # Observed AWS text "Table already exists: NAME" (boto2 user code matching it, and dynalite).
+            raise ResourceInUseException(f"Table already exists: {request.table_name}")
+        description = describe_new_table(request, environment)
+        storage.tables.put(request.table_name, description)
+    return {"TableDescription": description}
+
+
+def describe_new_table(request: CreateTableRequest, environment: Environment) -> dict[str, Any]:
+    """The TableDescription DynamoDB returns (member order as AWS sends it)."""
+    now = environment.clock()
+    arn = environment.table_arn(request.table_name)
+    description: dict[str, Any] = {
+        "AttributeDefinitions": list(request.attribute_definitions),
+        "TableName": request.table_name,
+        "KeySchema": list(request.key_schema),
+        "TableStatus": "ACTIVE",
+        "CreationDateTime": now,
+        "ProvisionedThroughput": _throughput(request.read_capacity, request.write_capacity),
+        "TableSizeBytes": 0,
+        "ItemCount": 0,
+        "TableArn": arn,
+        "TableId": environment.new_id(),
+    }
+    if request.billing_mode == "PAY_PER_REQUEST":
+        description["BillingModeSummary"] = {
+            "BillingMode": "PAY_PER_REQUEST",
+            "LastUpdateToPayPerRequestDateTime": now,
+        }
+    if request.local_indexes:
+        description["LocalSecondaryIndexes"] = [_index(i, arn, None) for i in request.local_indexes]
+    if request.global_indexes:
+        description["GlobalSecondaryIndexes"] = [_index(i, arn, "ACTIVE") for i in request.global_indexes]
+    description.update(_stream(request.stream_specification, arn, now))
+    if request.table_class:
+        description["TableClassSummary"] = {"TableClass": request.table_class}
+    description["DeletionProtectionEnabled"] = request.deletion_protection
+    return description
+
+
+def _throughput(read: int, write: int) -> dict[str, int]:
+    return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write}
+
+
+def _index(index: dict[str, Any], table_arn: str, status: str | None) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "IndexName": index["IndexName"],
+        "KeySchema": index["KeySchema"],
+        "Projection": index["Projection"],
+    }
+    if status is not None:
+        described["IndexStatus"] = status
+        throughput = index.get("ProvisionedThroughput") or {}
+        described["ProvisionedThroughput"] = _throughput(
+            int(throughput.get("ReadCapacityUnits", 0)), int(throughput.get("WriteCapacityUnits", 0))
+        )
+    described.update(
+        {"IndexSizeBytes": 0, "ItemCount": 0, "IndexArn": f"{table_arn}/index/{index['IndexName']}"}
+    )
+    return described
+
+
+def _stream(specification: dict[str, Any] | None, table_arn: str, now: float) -> dict[str, Any]:
+    if not specification or not specification.get("StreamEnabled"):
+        return {}
+    label = datetime.datetime.fromtimestamp(now, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+    return {
+        "StreamSpecification": specification,
+        "LatestStreamLabel": label,
+        "LatestStreamArn": f"{table_arn}/stream/{label}",
+    }

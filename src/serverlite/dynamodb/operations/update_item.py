@@ -1,0 +1,105 @@
+"""UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
+
+A missing item is created from its key plus the update (unless the condition fails), as in
+DynamoDB and dynalite actions/updateItem.js.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from serverlite.dynamodb.expressions.ast import UpdateExpression
+from serverlite.dynamodb.expressions.evaluate import evaluate
+from serverlite.dynamodb.expressions.paths import project
+from serverlite.dynamodb.expressions.update import apply_update
+from serverlite.dynamodb.operations import item_request
+from serverlite.dynamodb.operations.environment import Environment
+from serverlite.dynamodb.operations.expression_parameters import expression_context
+from serverlite.dynamodb.operations.schema import key_names, request_key, require_table
+from serverlite.dynamodb.storage.database import Database
+from serverlite.dynamodb.values import Item
+
+__all__ = ["UpdateItemRequest", "execute", "validate"]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateItemRequest:
+    """A validated UpdateItem request (expressions parsed and resolved)."""
+
+    table_name: str
+    key: Item
+    update: UpdateExpression | None
+    condition: Any
+    return_values: str
+    return_old_on_failure: bool
+
+
+def validate(request: dict[str, Any]) -> UpdateItemRequest:
+    """Types, constraints, key values, then UpdateExpression and ConditionExpression."""
+    item_request.check_request(request, "Key", return_values=True)
+    key = item_request.validated_item(request["Key"])
+    context = expression_context(
+        request, ("UpdateExpression", "ConditionExpression"), ("AttributeUpdates", "Expected")
+    )
+    item_request.reject_legacy(request, ("AttributeUpdates", "Expected", "ConditionalOperator"))
+    update = (
+        context.update(request["UpdateExpression"]) if request.get("UpdateExpression") is not None else None
+    )
+    condition = None
+    if request.get("ConditionExpression") is not None:
+        condition = context.condition(request["ConditionExpression"])
+    context.finish()
+    return UpdateItemRequest(
+        request["TableName"],
+        key,
+        update,
+        condition,
+        request.get("ReturnValues") or "NONE",
+        request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD",
+    )
+
+
+def _check_key_not_updated(table: dict[str, Any], update: UpdateExpression | None) -> None:
+    """Key attributes cannot be changed (nubo-db/dynamodb-conformance updateItem.test.ts)."""
+    names = {name for name, _ in key_names(table)}
+    for action in update.actions if update else ():
+        if action.path.parts[0] in names:
+            raise ValidationException(
+                "One or more parameter values were invalid: Cannot update attribute "
+                f"{action.path.parts[0]}. This attribute is part of the key"
+            )
+
+
+def execute(request: UpdateItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:
+    """Read, check the condition, apply the update and write, in one transaction."""
+    with storage.transaction():
+        table = require_table(storage, request.table_name)
+        hash_key, range_key = request_key(table, request.key)
+        _check_key_not_updated(table, request.update)
+        old = storage.items.get(request.table_name, hash_key, range_key)
+        if request.condition is not None and not evaluate(request.condition, old):
+            extra = {"Item": old} if request.return_old_on_failure and old else None
+            raise ConditionalCheckFailedException(extra=extra)
+        base = old if old is not None else dict(request.key)
+        new = apply_update(request.update, base) if request.update else dict(base)
+        item_request.check_item_size(new, "Item size to update has exceeded the maximum allowed size")
+        storage.items.put(request.table_name, hash_key, range_key, new)
+    return _returned(request, old, new)
+
+
+def _returned(request: UpdateItemRequest, old: Item | None, new: Item) -> dict[str, Any]:
+    """The Attributes member for ReturnValues (absent when there is nothing to return)."""
+    paths = [action.path for action in request.update.actions] if request.update else []
+    choice = request.return_values
+    attributes: Item | None = None
+    if choice == "ALL_OLD":
+        attributes = old
+    elif choice == "ALL_NEW":
+        attributes = new
+    elif choice == "UPDATED_OLD" and old is not None:
+        attributes = project(old, paths)
+    elif choice == "UPDATED_NEW":
+        attributes = project(new, paths)
+    return {"Attributes": attributes} if attributes else {}

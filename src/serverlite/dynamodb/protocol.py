@@ -1,0 +1,119 @@
+"""DynamoDB's JSON 1.0 protocol, socket-free: ``handle(target, body) -> (status, body)``.
+
+``X-Amz-Target: DynamoDB_20120810.<Operation>`` picks the operation module from one table.
+Protocol errors as DynamoDB sends them (dynalite index.js, observed): a body that is not JSON is a
+``com.amazon.coral.service#SerializationException`` and an unknown target a
+``com.amazon.coral.service#UnknownOperationException``, both 400 without a message.
+
+Requests run on the event loop thread and no operation awaits, so a conditional write's check and
+write can never interleave with another request.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from serverlite.dynamodb.errors import (
+    DynamoDBError,
+    InternalServerError,
+    SerializationException,
+    UnknownOperationException,
+    render_error,
+)
+from serverlite.dynamodb.operations import (
+    create_table,
+    delete_item,
+    delete_table,
+    describe_table,
+    get_item,
+    list_tables,
+    put_item,
+    update_item,
+)
+from serverlite.dynamodb.operations.environment import Environment
+from serverlite.dynamodb.storage.database import Database
+
+__all__ = ["CONTENT_TYPE", "OPERATIONS", "TARGET_PREFIX", "DynamoDBServer"]
+
+CONTENT_TYPE = "application/x-amz-json-1.0"
+TARGET_PREFIX = "DynamoDB_20120810."
+OPERATIONS: dict[str, ModuleType] = {
+    "CreateTable": create_table,
+    "DeleteTable": delete_table,
+    "DescribeTable": describe_table,
+    "ListTables": list_tables,
+    "PutItem": put_item,
+    "GetItem": get_item,
+    "UpdateItem": update_item,
+    "DeleteItem": delete_item,
+}
+
+
+class DynamoDBServer:
+    """The DynamoDB core: decode, dispatch, validate, execute, encode."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        region: str,
+        account_id: str,
+        clock: Callable[[], float] = time.time,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.database = database
+        self.environment = Environment(region=region, account_id=account_id, clock=clock, new_id=new_id)
+
+    async def handle(self, target: str | None, body: bytes) -> tuple[int, bytes]:
+        """Answer one request; never raises."""
+        return self.handle_sync(target, body)
+
+    def handle_sync(self, target: str | None, body: bytes) -> tuple[int, bytes]:
+        """The same as handle, for callers without an event loop."""
+        try:
+            response = self._dispatch(target, body)
+        except DynamoDBError as error:
+            return render_error(error)
+        except Exception:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
+            traceback.print_exc(file=sys.stderr)
+            return render_error(InternalServerError())
+        return 200, json.dumps(response, separators=(",", ":")).encode()
+
+    def _dispatch(self, target: str | None, body: bytes) -> dict[str, Any]:
+        request = _decode(body)
+        operation = _operation(target)
+        if request is None:
+            raise SerializationException()
+        validated = operation.validate(request)
+        response: dict[str, Any] = operation.execute(validated, self.database, self.environment)
+        return response
+
+
+def _decode(body: bytes) -> dict[str, Any] | None:
+    if not body:
+        return None
+    try:
+        request = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise SerializationException() from None
+    if isinstance(request, list):
+        raise SerializationException("Start of list found where not expected")
+    if not isinstance(request, dict):
+        raise SerializationException("Expected null")
+    return request
+
+
+def _operation(target: str | None) -> ModuleType:
+    if target is None or not target.startswith(TARGET_PREFIX):
+        raise UnknownOperationException()
+    operation = OPERATIONS.get(target[len(TARGET_PREFIX) :])
+    if operation is None:
+        raise UnknownOperationException()
+    return operation

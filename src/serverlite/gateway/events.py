@@ -1,0 +1,196 @@
+"""The Lambda proxy integration event of a REST API (payload format 1.0).
+
+Every key and null rule follows reference apigateway-lambda.md section 1: header names as the client
+sent them (except `Authorization` and `User-Agent`), last-value and multi-value maps, `null` rather than
+`{}` for absent query strings and path parameters, values of `path`/`pathParameters` not decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import time
+import typing as t
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+from serverlite.gateway.messages import GatewayRequest
+from serverlite.gateway.router import RouteMatch
+
+__all__ = ["RequestIdentity", "build_proxy_event", "encode_event", "new_extended_request_id", "new_trace_id", "request_time"]
+
+# Never forwarded to the integration, on any method (reference 1.5).
+_DROPPED_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate",
+        "Server", "TE", "Transfer-Encoding", "Trailer", "Upgrade", "WWW-Authenticate", "Keep-Alive",
+    )
+)
+# Forwarded with this casing whatever the client sent (reference 1.5).
+_CANONICAL_NAMES = {"authorization": "Authorization", "user-agent": "User-Agent"}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_EXTENDED_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@dataclass(frozen=True)
+class RequestIdentity:
+    """The ids and times API Gateway stamps on one request."""
+
+    request_id: str
+    extended_request_id: str
+    epoch_ms: int
+    trace_id: str
+    account_id: str
+
+
+def new_extended_request_id() -> str:
+    """16 characters ending in `=`, like `Jq3xYHk2IAMEabc=` (reference 1.2)."""
+    return "".join(secrets.choice(_EXTENDED_ID_ALPHABET) for _ in range(15)) + "="
+
+
+def new_trace_id(now: float | None = None) -> str:
+    """An X-Ray root id `Root=1-<8 hex epoch seconds>-<24 hex>`, as API Gateway adds it."""
+    seconds = int(now if now is not None else time.time())
+    return f"Root=1-{seconds:08x}-{secrets.token_hex(12)}"
+
+
+def request_time(epoch_ms: int) -> str:
+    """CLF time `dd/MMM/yyyy:HH:mm:ss +0000` in UTC with English month names."""
+    tm = time.gmtime(epoch_ms / 1000)
+    return f"{tm.tm_mday:02d}/{_MONTHS[tm.tm_mon - 1]}/{tm.tm_year}:{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000"
+
+
+def build_proxy_event(
+    request: GatewayRequest,
+    match: RouteMatch,
+    identity: RequestIdentity,
+    *,
+    binary_body: bool = False,
+) -> dict[str, t.Any]:
+    """The event an `AWS_PROXY` integration sends to the function."""
+    headers, multi_headers = _header_maps(request, identity)
+    query, multi_query = _query_maps(request.raw_query)
+    body, is_base64 = _body(request.body, binary_body)
+    return {
+        "resource": match.resource.path,
+        "path": match.path,
+        "httpMethod": request.method,
+        "headers": headers,
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": multi_query,
+        "pathParameters": match.path_parameters,
+        "stageVariables": dict(match.stage.variables) or None,
+        "requestContext": _request_context(request, match, identity),
+        "body": body,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def _header_maps(
+    request: GatewayRequest, identity: RequestIdentity
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in _forwarded_headers(request, identity):
+        single[name] = value
+        multi.setdefault(name, []).append(value)
+    return single, multi
+
+
+def _forwarded_headers(request: GatewayRequest, identity: RequestIdentity) -> list[tuple[str, str]]:
+    forwarded: list[tuple[str, str]] = []
+    prior_forwarded_for = None
+    has_trace = False
+    for name, value in request.headers:
+        lowered = name.lower()
+        if lowered in _DROPPED_HEADERS:
+            continue
+        if lowered == "x-forwarded-for":
+            prior_forwarded_for = value
+            continue
+        if lowered in ("x-forwarded-port", "x-forwarded-proto"):
+            continue
+        has_trace = has_trace or lowered == "x-amzn-trace-id"
+        forwarded.append((_CANONICAL_NAMES.get(lowered, name), value))
+    if not has_trace:
+        forwarded.append(("X-Amzn-Trace-Id", identity.trace_id))
+    client = f"{prior_forwarded_for}, {request.source_ip}" if prior_forwarded_for else request.source_ip
+    # Locally the client reached us over plain HTTP on our port; AWS would say 443/https.
+    forwarded += [
+        ("X-Forwarded-For", client),
+        ("X-Forwarded-Port", str(request.port)),
+        ("X-Forwarded-Proto", request.scheme),
+    ]
+    return forwarded
+
+
+def _query_maps(raw_query: str | None) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+    if not raw_query:
+        return None, None
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for part in raw_query.split("&"):
+        if not part:
+            continue
+        raw_name, _, raw_value = part.partition("=")
+        name, value = unquote_plus(raw_name), unquote_plus(raw_value)
+        single[name] = value
+        multi.setdefault(name, []).append(value)
+    return (single, multi) if single else (None, None)
+
+
+def _body(body: bytes, binary: bool) -> tuple[str | None, bool]:
+    if not body:
+        return None, False
+    if binary:
+        return base64.b64encode(body).decode("ascii"), True
+    return body.decode("utf-8", errors="replace"), False
+
+
+def _request_context(
+    request: GatewayRequest, match: RouteMatch, identity: RequestIdentity
+) -> dict[str, t.Any]:
+    domain = request.host.rsplit(":", 1)[0] if request.host else ""
+    return {
+        "resourceId": match.resource.id,
+        "resourcePath": match.resource.path,
+        "httpMethod": request.method,
+        "extendedRequestId": identity.extended_request_id,
+        "requestTime": request_time(identity.epoch_ms),
+        "path": request.raw_path,
+        "accountId": identity.account_id,
+        "protocol": "HTTP/1.1",
+        "stage": match.stage.name,
+        "domainPrefix": domain.split(".", 1)[0],
+        "requestTimeEpoch": identity.epoch_ms,
+        "requestId": identity.request_id,
+        "identity": _identity(request),
+        "domainName": domain,
+        "deploymentId": match.stage.deployment_id,
+        "apiId": match.api.id,
+    }
+
+
+def _identity(request: GatewayRequest) -> dict[str, str | None]:
+    return {
+        "cognitoIdentityPoolId": None,
+        "accountId": None,
+        "cognitoIdentityId": None,
+        "caller": None,
+        "sourceIp": request.source_ip,
+        "principalOrgId": None,
+        "accessKey": None,
+        "cognitoAuthenticationType": None,
+        "cognitoAuthenticationProvider": None,
+        "userArn": None,
+        "userAgent": request.header("User-Agent"),
+        "user": None,
+    }
+
+
+def encode_event(event: dict[str, t.Any]) -> bytes:
+    """The event as the JSON bytes Lambda receives."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,141 @@
+"""Integrations: send the request to the backend and map its answer back (Lambda proxy for now).
+
+The proxy response contract follows reference apigateway-lambda.md section 2: only `statusCode`,
+`headers`, `multiValueHeaders`, `body` and `isBase64Encoded` are allowed; a missing `statusCode` is 200;
+a numeric string status is accepted; header values must be strings or booleans (numbers are rendered);
+`multiValueHeaders` values must be lists; the body must be a string; anything else is a 502.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from serverlite.gateway.errors import (
+    EndpointTimeout,
+    FunctionFailed,
+    InternalServerError,
+    MalformedProxyResponse,
+)
+from serverlite.gateway.messages import GatewayResponse
+from serverlite.runtime.invoker import FunctionNotFound, InvocationResult, Invoker
+
+__all__ = ["ProxyOutcome", "invoke_proxy", "map_proxy_response"]
+
+_ALLOWED_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
+# Response headers API Gateway renames rather than pass on (reference 2.6).
+_REMAPPED = frozenset({"connection", "content-length", "date", "server"})
+_DROPPED = frozenset({"transfer-encoding"})
+
+
+@dataclass(frozen=True)
+class ProxyOutcome:
+    """The function's invocation and what the client gets."""
+
+    response: GatewayResponse
+    invocation: InvocationResult
+
+
+async def invoke_proxy(
+    invoker: Invoker, function: str, event: bytes, *, timeout_ms: int, trace_id: str, binary_response: bool
+) -> ProxyOutcome:
+    """Invoke the function and map its result; raises a GatewayError on failure."""
+    task = asyncio.ensure_future(invoker.invoke(function, event, trace_id=trace_id))
+    try:
+        # Shielded: on an integration timeout the function keeps running, as on AWS.
+        result = await asyncio.wait_for(asyncio.shield(task), timeout_ms / 1000)
+    except TimeoutError:
+        raise EndpointTimeout("Execution failed due to a timeout error") from None
+    except FunctionNotFound:
+        raise InternalServerError(f"Function not found: {function}") from None
+    if result.failed:
+        raise FunctionFailed(f"Lambda execution failed with status 200 due to customer function error: "
+                             f"{result.error_message}. Lambda request id: {result.request_id}")
+    return ProxyOutcome(map_proxy_response(result.payload, binary_response=binary_response), result)
+
+
+def map_proxy_response(payload: bytes, *, binary_response: bool = False) -> GatewayResponse:
+    """Validate a proxy result and turn it into the client's response; raises MalformedProxyResponse."""
+    try:
+        result = json.loads(payload)
+    except ValueError:
+        raise MalformedProxyResponse("Malformed Lambda proxy response") from None
+    if not isinstance(result, dict) or not _ALLOWED_KEYS.issuperset(result):
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    status = _status(result.get("statusCode"))
+    headers = _headers(result.get("headers"), result.get("multiValueHeaders"))
+    body = _body(result.get("body"), result.get("isBase64Encoded"), binary_response)
+    if not any(name.lower() == "content-type" for name, _ in headers):
+        headers.append(("Content-Type", "application/json"))
+    return GatewayResponse(status=status, body=body, headers=headers)
+
+
+def _status(value: object) -> int:
+    if value is None:
+        return 200
+    if isinstance(value, bool):
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    if isinstance(value, int):
+        status = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        status = int(value)
+    else:
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    if not 100 <= status <= 599:
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    return status
+
+
+def _header_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise MalformedProxyResponse("Malformed Lambda proxy response")
+
+
+def _headers(single: object, multi: object) -> list[tuple[str, str]]:
+    if single is not None and not isinstance(single, dict):
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    if multi is not None and not isinstance(multi, dict):
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for name, values in (multi or {}).items():
+        if not isinstance(values, list):
+            raise MalformedProxyResponse("Malformed Lambda proxy response")
+        merged[name.lower()] = (name, [_header_value(v) for v in values])
+    for name, value in (single or {}).items():
+        text = _header_value(value)
+        # The multiValueHeaders entry decides the name's casing; an identical value appears once.
+        casing, values = merged.setdefault(name.lower(), (name, []))
+        if text not in values:
+            values.append(text)
+    out: list[tuple[str, str]] = []
+    for lowered, (name, values) in merged.items():
+        if lowered in _DROPPED:
+            continue
+        final = f"x-amzn-Remapped-{name}" if lowered in _REMAPPED else name
+        out.extend((final, value) for value in values)
+    return out
+
+
+def _body(body: object, is_base64: object, binary_response: bool) -> bytes:
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    if is_base64 is not None and not isinstance(is_base64, bool):
+        raise MalformedProxyResponse("Malformed Lambda proxy response")
+    if is_base64 and binary_response:
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise MalformedProxyResponse("Malformed Lambda proxy response") from None
+    return body.encode("utf-8")
+
+

@@ -1,0 +1,55 @@
+"""The gateway's own request and response types: what the HTTP adapter hands in and gets back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["GatewayRequest", "GatewayResponse"]
+
+
+@dataclass(frozen=True)
+class GatewayRequest:
+    """An HTTP request as the client sent it: raw target, header names in their original casing."""
+
+    method: str
+    target: str  # raw request target: path and query, not decoded
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    source_ip: str
+    host: str = ""
+    scheme: str = "http"
+    port: int = 80
+
+    @property
+    def raw_path(self) -> str:
+        """The path part of the target, still percent-encoded."""
+        return self.target.split("?", 1)[0]
+
+    @property
+    def raw_query(self) -> str | None:
+        """The query part of the target, or None without a `?`."""
+        parts = self.target.split("?", 1)
+        return parts[1] if len(parts) == 2 else None
+
+    def header(self, name: str) -> str | None:
+        """The last value of a header, matched case-insensitively."""
+        lowered = name.lower()
+        value = None
+        for key, item in self.headers:
+            if key.lower() == lowered:
+                value = item
+        return value
+
+
+@dataclass
+class GatewayResponse:
+    """What the gateway answers; headers keep the casing and order given."""
+
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    def has_header(self, name: str) -> bool:
+        """Whether a header of that name (any casing) is set."""
+        lowered = name.lower()
+        return any(key.lower() == lowered for key, _ in self.headers)

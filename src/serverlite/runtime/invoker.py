@@ -1,0 +1,47 @@
+"""The seam between the gateway and the Lambda runtime: `Invoker.invoke(function, event) -> result`.
+
+The gateway imports this module only; pools, workers and the Runtime API stay behind it.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+__all__ = ["FunctionNotFound", "InvocationResult", "Invoker"]
+
+
+class FunctionNotFound(LookupError):
+    """No function of that name or logical id exists in the application."""
+
+
+@dataclass(frozen=True)
+class InvocationResult:
+    """What the Lambda Invoke API returns: the payload and, for a failed invocation, the error kind.
+
+    `function_error` is `"Unhandled"` when the function (or its runtime) failed, as in the
+    `X-Amz-Function-Error` header of Invoke; `error_type` is the payload's `errorType` then.
+    """
+
+    request_id: str
+    payload: bytes
+    function_error: str | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    duration_ms: float = 0.0
+    init_duration_ms: float | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the function did not return a result."""
+        return self.function_error is not None
+
+
+class Invoker(t.Protocol):
+    """Anything that can run a function; the gateway depends on this only."""
+
+    async def invoke(
+        self, function: str, event: bytes, *, trace_id: str | None = None, client_context: str | None = None
+    ) -> InvocationResult:
+        """Run `function` (name or logical id) with the JSON `event`; raises FunctionNotFound."""
+        ...

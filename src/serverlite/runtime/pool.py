@@ -1,0 +1,91 @@
+"""Execution environments of one function: reuse the warm ones, create more up to the concurrency limit."""
+
+from __future__ import annotations
+
+import asyncio
+import typing as t
+
+from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.worker import ExecutionEnvironment
+from serverlite.template.model import Function
+
+__all__ = ["FunctionPool"]
+
+
+class FunctionPool:
+    """Runs invocations of one function, each on an environment of its own."""
+
+    def __init__(
+        self, function: Function, spawn: t.Callable[[Function], ExecutionEnvironment], limit: int
+    ) -> None:
+        self.function = function
+        self._spawn = spawn
+        self._limit = max(1, limit)
+        self._idle: list[ExecutionEnvironment] = []
+        self._all: set[ExecutionEnvironment] = set()
+        self._waiters: list[asyncio.Future[ExecutionEnvironment | None]] = []
+        self._closed = False
+
+    @property
+    def warm(self) -> int:
+        """How many environments are alive."""
+        return sum(1 for env in self._all if env.alive)
+
+    async def invoke(
+        self, event: bytes, *, trace_id: str, client_context: str | None = None
+    ) -> InvocationResult:
+        """Run one invocation on an idle environment, a new one, or the next one to free up."""
+        env = await self._acquire()
+        try:
+            return await env.invoke(event, trace_id=trace_id, client_context=client_context)
+        finally:
+            self._release(env)
+
+    async def _acquire(self) -> ExecutionEnvironment:
+        while True:
+            while self._idle:
+                env = self._idle.pop()  # most recently used first: the warmest
+                if env.alive:
+                    return env
+                self._all.discard(env)
+            if len(self._all) < self._limit:
+                return await self._create()
+            waiter: asyncio.Future[ExecutionEnvironment | None] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                env = await waiter
+            finally:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            if env is not None:
+                return env
+
+    async def _create(self) -> ExecutionEnvironment:
+        env = self._spawn(self.function)
+        self._all.add(env)
+        try:
+            await env.start()
+        except BaseException:
+            self._all.discard(env)
+            await env.kill()
+            raise
+        return env
+
+    def _release(self, env: ExecutionEnvironment) -> None:
+        if not env.alive or self._closed:
+            self._all.discard(env)
+            env = None  # type: ignore[assignment]  # a slot freed: a waiter may create a new environment
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(env)
+                return
+        if env is not None:
+            self._idle.append(env)
+
+    async def close(self) -> None:
+        """Kill every environment."""
+        self._closed = True
+        envs = list(self._all)
+        self._all.clear()
+        self._idle.clear()
+        await asyncio.gather(*(env.kill() for env in envs), return_exceptions=True)

@@ -1,0 +1,274 @@
+"""One execution environment: an `awslambdaric` worker process and its Runtime API.
+
+Life cycle (as on Lambda): INIT (spawn, import the handler; ends at the first `next`), then INVOKE
+repeatedly, one invocation at a time. A timeout or a crash ends the environment; the pool replaces it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import shutil
+import signal
+import time
+import typing as t
+import uuid
+from pathlib import Path
+
+from serverlite.children import die_with_parent
+from serverlite.runtime.context import RuntimeSettings, lambda_environment, new_log_stream_name
+from serverlite.runtime.errors import exit_error, timeout_error
+from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.runtime_api import Delivery, RuntimeApiServer
+from serverlite.template.model import Function
+
+__all__ = ["ExecutionEnvironment", "OutputSink"]
+
+OutputSink = t.Callable[[Function, str, str], None]
+"""Receives (function, log stream name, one line of output)."""
+
+
+class ExecutionEnvironment:
+    """A warm worker for one function, reused across invocations."""
+
+    def __init__(self, function: Function, settings: RuntimeSettings, output: OutputSink) -> None:
+        self.function = function
+        self._settings = settings
+        self._output = output
+        self.log_stream = new_log_stream_name()
+        self._api = RuntimeApiServer(self)
+        self._process: asyncio.subprocess.Process | None = None
+        self._tmp_dir = settings.data_dir / "tmp" / uuid.uuid4().hex
+        self._pending: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=1)
+        self._current: Delivery | None = None
+        self._result: asyncio.Future[tuple[bytes, str | None]] | None = None
+        self._init_error: tuple[bytes, str | None] | None = None
+        self._started_at = 0.0
+        self._init_duration_ms: float | None = None
+        self._initialized = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._polling: asyncio.Task[t.Any] | None = None
+        self.alive = False
+
+    async def start(self) -> None:
+        """Open the Runtime API and spawn the worker; returns before the handler is imported."""
+        await self._api.start()
+        self._tmp_dir.mkdir(parents=True, exist_ok=True)
+        env = lambda_environment(
+            self.function, self._settings, runtime_api=self._api.address, log_stream=self.log_stream,
+            tmp_dir=self._tmp_dir,
+        )
+        self._started_at = time.monotonic()
+        self._process = await asyncio.create_subprocess_exec(
+            self._settings.python, "-m", "awslambdaric", self.function.handler,
+            cwd=str(self.function.code_dir), env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, preexec_fn=die_with_parent,
+        )
+        self.alive = True
+        self._tasks = [asyncio.create_task(self._pump_output()), asyncio.create_task(self._watch_exit())]
+
+    async def invoke(
+        self, event: bytes, *, trace_id: str, client_context: str | None = None
+    ) -> InvocationResult:
+        """Run one invocation to completion, timeout or crash."""
+        request_id = str(uuid.uuid4())
+        loop = asyncio.get_running_loop()
+        self._result = loop.create_future()
+        cold = not self._initialized.is_set()
+        deadline = time.time() + self.function.timeout
+        delivery = Delivery(
+            request_id=request_id, event=event, deadline_ms=int(deadline * 1000),
+            function_arn=self.function.arn, trace_id=trace_id, client_context=client_context,
+        )
+        await self._pending.put(delivery)
+        if cold and not await self._wait_initialized():
+            return self._finish(request_id, *self._init_failure(request_id), started=time.monotonic())
+        started = time.monotonic()
+        self._emit(f"START RequestId: {request_id} Version: $LATEST")
+        try:
+            payload, error_type = await asyncio.wait_for(asyncio.shield(self._result), self.function.timeout)
+        except TimeoutError:
+            elapsed = time.monotonic() - started
+            self._emit(f"{_iso_now()} {request_id} Task timed out after {elapsed:.2f} seconds")
+            await self.kill()
+            payload, error_type = timeout_error(request_id, elapsed), "Sandbox.Timedout"
+        return self._finish(request_id, payload, error_type, started=started, cold=cold)
+
+    async def _wait_initialized(self) -> bool:
+        assert self._result is not None
+        init = asyncio.ensure_future(self._initialized.wait())
+        try:
+            await asyncio.wait({init, self._result}, timeout=self._settings.init_timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            init.cancel()
+        if self._initialized.is_set():
+            return True
+        if not self._result.done():
+            await self.kill()
+        return False
+
+    def _init_failure(self, request_id: str) -> tuple[bytes, str | None]:
+        if self._init_error is not None:
+            return self._init_error
+        if self._result is not None and self._result.done() and not self._result.cancelled():
+            return self._result.result()
+        return exit_error(request_id, "init timed out"), "Runtime.ExitError"
+
+    def _finish(
+        self, request_id: str, payload: bytes, error_type: str | None, *, started: float, cold: bool = False
+    ) -> InvocationResult:
+        duration_ms = (time.monotonic() - started) * 1000
+        self._current = None
+        self._result = None
+        message = _error_message(payload) if error_type else None
+        init_ms = self._init_duration_ms if cold else None
+        self._emit(f"END RequestId: {request_id}")
+        self._emit(self._report_line(request_id, duration_ms, init_ms))
+        return InvocationResult(
+            request_id=request_id, payload=payload, function_error="Unhandled" if error_type else None,
+            error_type=error_type, error_message=message, duration_ms=duration_ms, init_duration_ms=init_ms,
+        )
+
+    def _report_line(self, request_id: str, duration_ms: float, init_ms: float | None) -> str:
+        # Reference apigateway-lambda.md 7.6: TAB-separated fields with a trailing TAB.
+        fields = [
+            f"REPORT RequestId: {request_id}",
+            f"Duration: {duration_ms:.2f} ms",
+            f"Billed Duration: {math.ceil(duration_ms)} ms",
+            f"Memory Size: {self.function.memory_size} MB",
+            f"Max Memory Used: {self._max_memory_mb()} MB",
+        ]
+        if init_ms is not None:
+            fields.append(f"Init Duration: {init_ms:.2f} ms")
+        return "\t".join(fields) + "\t"
+
+    def _max_memory_mb(self) -> int:
+        if self._process is None:
+            return 0
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return 0
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return math.ceil(int(line.split()[1]) / 1024)
+        return 0
+
+    # --- the Runtime API session (called by RuntimeApiServer) ---
+
+    async def next_invocation(self) -> Delivery:
+        """The worker's long poll; the first call ends INIT."""
+        if not self._initialized.is_set():
+            self._init_duration_ms = (time.monotonic() - self._started_at) * 1000
+            self._initialized.set()
+        self._polling = asyncio.current_task()
+        try:
+            delivery = await self._pending.get()
+        finally:
+            self._polling = None
+        self._current = delivery
+        return delivery
+
+    def post_response(self, request_id: str, payload: bytes) -> bool:
+        """The handler returned."""
+        return self._settle(request_id, payload, None)
+
+    def post_error(self, request_id: str, payload: bytes, error_type: str | None) -> bool:
+        """The handler raised."""
+        return self._settle(request_id, payload, error_type or _error_type(payload) or "Unhandled")
+
+    def post_init_error(self, payload: bytes, error_type: str | None) -> None:
+        """Importing the handler failed; the worker exits next."""
+        self._init_error = (payload, error_type or _error_type(payload) or "Runtime.Unknown")
+
+    def _settle(self, request_id: str, payload: bytes, error_type: str | None) -> bool:
+        if self._current is None or self._current.request_id != request_id:
+            return False
+        if self._result is not None and not self._result.done():
+            self._result.set_result((payload, error_type))
+        return True
+
+    # --- process supervision ---
+
+    async def _watch_exit(self) -> None:
+        assert self._process is not None
+        code = await self._process.wait()
+        self.alive = False
+        await self._close_api()
+        if self._result is not None and not self._result.done():
+            request_id = self._current.request_id if self._current else "unknown"
+            failure = self._init_error or (exit_error(request_id, _exit_reason(code)), "Runtime.ExitError")
+            self._result.set_result(failure)
+        shutil.rmtree(self._tmp_dir, ignore_errors=True)
+
+    async def _pump_output(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        stream = self._process.stdout
+        while True:
+            try:
+                line = await stream.readline()
+            except ValueError:  # a line longer than the stream limit: take what is buffered
+                line = await stream.read(65536)
+            if not line:
+                return
+            self._emit(line.decode("utf-8", errors="replace").rstrip("\n"))
+
+    def _emit(self, line: str) -> None:
+        self._output(self.function, self.log_stream, line)
+
+    async def kill(self) -> None:
+        """End the worker now (SIGKILL) and wait for it."""
+        self.alive = False
+        if self._process is not None and self._process.returncode is None:
+            try:
+                self._process.kill()
+            except ProcessLookupError:
+                pass
+            await self._process.wait()
+        for task in self._tasks:
+            if task is not asyncio.current_task():
+                await asyncio.gather(task, return_exceptions=True)
+        await self._close_api()
+
+    async def _close_api(self) -> None:
+        if self._polling is not None:  # the long poll of a worker that is gone
+            self._polling.cancel()
+        await self._api.close()
+
+
+def _error_type(payload: bytes) -> str | None:
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return None
+    return value.get("errorType") if isinstance(value, dict) else None
+
+
+def _error_message(payload: bytes) -> str | None:
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return payload.decode("utf-8", errors="replace")
+    return str(value.get("errorMessage")) if isinstance(value, dict) else None
+
+
+# Lambda words a runtime's exit as Go's os.ProcessState does: "signal: killed", "exit status 1".
+_SIGNAL_WORDS = {
+    signal.SIGKILL: "killed", signal.SIGTERM: "terminated", signal.SIGSEGV: "segmentation fault",
+    signal.SIGABRT: "aborted", signal.SIGINT: "interrupt",
+}
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        number = -code
+        return f"signal: {_SIGNAL_WORDS.get(signal.Signals(number), signal.Signals(number).name.lower())}"
+    return f"exit status {code}"
+
+
+def _iso_now() -> str:
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"

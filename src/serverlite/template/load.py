@@ -1,0 +1,100 @@
+"""Template file -> `Application`: parse, expand SAM, resolve intrinsics, build the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from serverlite.template.context import BuildContext
+from serverlite.template.errors import TemplateError
+from serverlite.template.functions import build_function
+from serverlite.template.model import Application
+from serverlite.template.parameters import resolve_parameters
+from serverlite.template.rest_apis import build_rest_api
+from serverlite.template.sam import expand, is_serverless
+from serverlite.template.source import Source, read_template
+from serverlite.template.stack import ResolvedResource, Stack
+from serverlite.template.tables import build_table
+
+__all__ = ["STACK_NAME", "load_application"]
+
+# `AWS::StackName` locally; role and log group names default to `<stack>-<LogicalId>`.
+STACK_NAME = "serverlite"
+
+
+def load_application(
+    path: Path,
+    *,
+    region: str = "us-east-1",
+    account_id: str = "123456789012",
+    parameter_overrides: Mapping[str, str] | None = None,
+) -> Application:
+    """Read a SAM or CloudFormation template into the model every other layer runs.
+
+    Raises:
+        TemplateError: any problem, as `file:line: resource 'Id': message`.
+    """
+    lines: dict[str, int] = {}
+    try:
+        source = read_template(Path(path))
+        lines = source.lines
+        return _application(source, region, account_id, dict(parameter_overrides or {}))
+    except TemplateError as error:
+        raise error.located(str(path), lines) from None
+    except Exception as error:  # the one boundary: foreign errors become located TemplateErrors
+        raise TemplateError(f"{type(error).__name__}: {error}").located(str(path), lines) from error
+
+
+def _application(source: Source, region: str, account_id: str, overrides: dict[str, str]) -> Application:
+    template = source.template
+    if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
+        raise TemplateError("the Resources section is required and must not be empty", line=1)
+    parameters = resolve_parameters(template.get("Parameters") or {}, overrides)
+    base_dir = source.path.resolve().parent
+    code_dirs: Mapping[str, Path] = {}
+    if is_serverless(template):
+        expansion = expand(template, base_dir, parameters, region=region, account_id=account_id)
+        template, code_dirs = expansion.template, expansion.code_dirs
+    stack = Stack(template, parameters, region=region, account_id=account_id, stack_name=STACK_NAME)
+    resources = {logical_id: stack.resolved(logical_id) for logical_id in stack.logical_ids()}
+    context = BuildContext(stack, resources, base_dir, code_dirs)
+    parts: dict[str, list[Any]] = {part: [] for part, _ in _BUILDERS.values()}
+    for resource in resources.values():
+        part, build = _BUILDERS.get(resource.type, (None, None))
+        if part is not None and build is not None:
+            parts[part].append(_built(build, context, resource))
+    return Application(
+        template_path=source.path.resolve(),
+        region=region,
+        account_id=account_id,
+        functions={function.logical_id: function for function in parts["functions"]},
+        rest_apis=tuple(parts["rest_apis"]),
+        tables=tuple(parts["tables"]),
+        log_groups=tuple(parts["log_groups"]),
+    )
+
+
+Builder = Callable[[BuildContext, ResolvedResource], Any]
+
+
+def _built(build: Builder, context: BuildContext, resource: ResolvedResource) -> Any:
+    """One model object; its errors name the resource."""
+    try:
+        return build(context, resource)
+    except TemplateError as error:
+        raise error.in_resource(resource.logical_id) from None
+
+
+def _log_group(context: BuildContext, resource: ResolvedResource) -> str:
+    return str(context.stack.ref(resource.logical_id))
+
+
+# Resource type -> (Application part, builder). Types not listed are resolved (so their references are
+# checked) but not modelled: IAM, permissions, accounts ...
+_BUILDERS: Mapping[str, tuple[str, Builder]] = {
+    "AWS::Lambda::Function": ("functions", build_function),
+    "AWS::ApiGateway::RestApi": ("rest_apis", build_rest_api),
+    "AWS::DynamoDB::Table": ("tables", build_table),
+    "AWS::Logs::LogGroup": ("log_groups", _log_group),
+}

@@ -1,0 +1,209 @@
+"""`AWS::ApiGateway::RestApi` (+ its Resources, Methods, Deployments and Stages) -> `RestApi`.
+
+Routes come from the OpenAPI `Body` (what SAM generates) and/or from `AWS::ApiGateway::Resource` and
+`AWS::ApiGateway::Method` resources (the console tutorial's shape); both build one resource tree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from serverlite.template import physical
+from serverlite.template.context import BuildContext
+from serverlite.template.errors import TemplateError
+from serverlite.template.model import Integration, Method, Resource, RestApi
+from serverlite.template.properties import flag, integer
+from serverlite.template.stack import ResolvedResource
+from serverlite.template.stages import build_stages
+
+__all__ = ["build_rest_api"]
+
+# OpenAPI operation keys -> API Gateway HTTP methods.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html
+_OPERATIONS = {
+    **{name: name.upper() for name in ("get", "put", "post", "delete", "patch", "head", "options")},
+    "x-amazon-apigateway-any-method": "ANY",
+}
+
+Routes = dict[str, dict[str, Method]]
+
+
+def build_rest_api(context: BuildContext, resource: ResolvedResource) -> RestApi:
+    """The API with every node of its resource tree and its stages.
+
+    Raises:
+        TemplateError: an operation without integration, a method on an unknown resource, S3 bodies.
+    """
+    properties = resource.properties
+    if "BodyS3Location" in properties:
+        raise TemplateError("BodyS3Location is not supported locally: inline the definition as Body")
+    api_id = str(context.stack.ref(resource.logical_id))
+    body = properties.get("Body") or {}
+    routes = _body_routes(context, body)
+    routes.update({path: {} for path in _declared_paths(context, api_id) if path not in routes})
+    for path, http_method, method in _method_resources(context, api_id):
+        routes.setdefault(path, {})[http_method] = method
+    return RestApi(
+        logical_id=resource.logical_id,
+        id=api_id,
+        name=str(properties.get("Name") or (body.get("info") or {}).get("title") or resource.logical_id),
+        resources=_tree(context, api_id, routes),
+        stages=build_stages(context, api_id),
+        binary_media_types=_binary_media_types(properties, body),
+        policy=_policy(properties, body),
+        endpoint_type=_endpoint_type(properties),
+    )
+
+
+def _tree(context: BuildContext, api_id: str, routes: Routes) -> tuple[Resource, ...]:
+    """Every path and all its ancestors, root included, sorted by path."""
+    paths = {"/"}
+    for path in routes:
+        segments = path.strip("/").split("/") if path.strip("/") else []
+        paths.update("/" + "/".join(segments[:end]) for end in range(1, len(segments) + 1))
+    return tuple(
+        Resource(physical.resource_id(context.stack, api_id, path), path, routes.get(path, {}))
+        for path in sorted(paths)
+    )
+
+
+def _body_routes(context: BuildContext, body: Mapping[str, Any]) -> Routes:
+    """Methods of the Swagger 2.0 / OpenAPI 3.0 `paths`."""
+    routes: Routes = {}
+    for path, item in (body.get("paths") or {}).items():
+        operations = {key: value for key, value in (item or {}).items() if key.lower() in _OPERATIONS}
+        routes[path] = {
+            _OPERATIONS[key.lower()]: _operation(context, path, key, operation)
+            for key, operation in operations.items()
+        }
+    return routes
+
+
+def _operation(context: BuildContext, path: str, key: str, operation: Mapping[str, Any]) -> Method:
+    """One OpenAPI operation with its `x-amazon-apigateway-integration`."""
+    integration = operation.get("x-amazon-apigateway-integration")
+    if not isinstance(integration, dict):
+        raise TemplateError(f"Body: {key} {path} has no x-amazon-apigateway-integration")
+    return Method(
+        http_method=_OPERATIONS[key.lower()],
+        integration=_openapi_integration(context, integration),
+        operation_name=operation.get("operationId"),
+    )
+
+
+def _openapi_integration(context: BuildContext, integration: Mapping[str, Any]) -> Integration:
+    """The extension's fields; see
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
+    """
+    uri = str(integration.get("uri", ""))
+    return Integration(
+        type=str(integration.get("type", "")).upper(),
+        uri=uri,
+        function=context.function_for_uri(uri),
+        http_method=str(integration.get("httpMethod", "POST")).upper(),
+        timeout_ms=integer(integration, "timeoutInMillis", 29000),
+        passthrough_behavior=str(integration.get("passthroughBehavior", "WHEN_NO_MATCH")).upper(),
+        request_templates=dict(integration.get("requestTemplates") or {}),
+        responses=dict(integration.get("responses") or {}),
+        content_handling=integration.get("contentHandling"),
+    )
+
+
+def _declared_paths(context: BuildContext, api_id: str) -> list[str]:
+    """Paths of this API's `AWS::ApiGateway::Resource`s (their ids register their paths)."""
+    paths = []
+    for resource in context.of_type("AWS::ApiGateway::Resource"):
+        if str(resource.properties.get("RestApiId")) == api_id:
+            paths.append(context.stack.paths_by_id[str(context.stack.ref(resource.logical_id))][1])
+    return paths
+
+
+def _method_resources(context: BuildContext, api_id: str) -> list[tuple[str, str, Method]]:
+    """(path, HTTP method, Method) of this API's `AWS::ApiGateway::Method`s."""
+    found = []
+    for resource in context.of_type("AWS::ApiGateway::Method"):
+        if str(resource.properties.get("RestApiId")) != api_id:
+            continue
+        try:
+            found.append(_method_resource(context, resource.properties))
+        except TemplateError as error:
+            raise error.in_resource(resource.logical_id) from None
+    return found
+
+
+def _method_resource(context: BuildContext, properties: Mapping[str, Any]) -> tuple[str, str, Method]:
+    """One Method resource; see
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html
+    """
+    node = context.stack.paths_by_id.get(str(properties.get("ResourceId")))
+    if node is None:
+        raise TemplateError("ResourceId is neither a RootResourceId nor an AWS::ApiGateway::Resource")
+    if not isinstance(properties.get("Integration"), dict):
+        raise TemplateError("Integration is required")
+    http_method = str(properties.get("HttpMethod", "")).upper()
+    method = Method(
+        http_method=http_method,
+        integration=_cfn_integration(context, properties["Integration"]),
+        authorization_type=str(properties.get("AuthorizationType", "NONE")).upper(),
+        api_key_required=flag(properties.get("ApiKeyRequired", False)),
+        operation_name=properties.get("OperationName"),
+    )
+    return node[1], http_method, method
+
+
+def _cfn_integration(context: BuildContext, integration: Mapping[str, Any]) -> Integration:
+    """`AWS::ApiGateway::Method.Integration`, in the OpenAPI extension's terms."""
+    uri = str(integration.get("Uri", ""))
+    return Integration(
+        type=str(integration.get("Type", "")).upper(),
+        uri=uri,
+        function=context.function_for_uri(uri),
+        http_method=str(integration.get("IntegrationHttpMethod", "POST")).upper(),
+        timeout_ms=integer(integration, "TimeoutInMillis", 29000),
+        passthrough_behavior=str(integration.get("PassthroughBehavior", "WHEN_NO_MATCH")).upper(),
+        request_templates=dict(integration.get("RequestTemplates") or {}),
+        responses=_cfn_responses(integration.get("IntegrationResponses") or []),
+        content_handling=integration.get("ContentHandling"),
+    )
+
+
+def _cfn_responses(responses: list[Mapping[str, Any]]) -> dict[str, dict[str, object]]:
+    """IntegrationResponses as the extension's `responses`: selection pattern (or `default`) -> response."""
+    keys = {
+        "StatusCode": "statusCode",
+        "ResponseTemplates": "responseTemplates",
+        "ResponseParameters": "responseParameters",
+        "ContentHandling": "contentHandling",
+    }
+    converted: dict[str, dict[str, object]] = {}
+    for response in responses:
+        body = {keys[key]: value for key, value in response.items() if key in keys}
+        if "statusCode" in body:
+            body["statusCode"] = str(body["statusCode"])
+        converted[str(response.get("SelectionPattern") or "default")] = body
+    return converted
+
+
+def _binary_media_types(properties: Mapping[str, Any], body: Mapping[str, Any]) -> tuple[str, ...]:
+    """Body's list then the property's; SAM writes `/` as `~1` (JSON-pointer escaping)."""
+    types = list(body.get("x-amazon-apigateway-binary-media-types") or [])
+    types += list(properties.get("BinaryMediaTypes") or [])
+    return tuple(dict.fromkeys(str(media_type).replace("~1", "/") for media_type in types))
+
+
+def _policy(properties: Mapping[str, Any], body: Mapping[str, Any]) -> Mapping[str, object] | None:
+    """The `Policy` property (object or JSON text), else the Body's `x-amazon-apigateway-policy`."""
+    policy = properties.get("Policy", body.get("x-amazon-apigateway-policy"))
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError as error:
+            raise TemplateError(f"Policy is not JSON: {error}") from None
+    return policy if isinstance(policy, dict) else None
+
+
+def _endpoint_type(properties: Mapping[str, Any]) -> str:
+    types = (properties.get("EndpointConfiguration") or {}).get("Types") or ["EDGE"]
+    return str(types[0]).upper()

@@ -1,0 +1,50 @@
+"""Small Lambda handlers used by the functional tests (plain Lambda code: no serverlite imports)."""
+
+import json
+import os
+import time
+
+INIT_PID = os.getpid()
+
+
+def echo(event, context):
+    """Proxy result whose body is the event, plus what the context and environment say."""
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps({
+            "event": event,
+            "function_name": context.function_name,
+            "memory_limit_in_mb": context.memory_limit_in_mb,
+            "invoked_function_arn": context.invoked_function_arn,
+            "aws_request_id": context.aws_request_id,
+            "log_group_name": context.log_group_name,
+            "log_stream_name": context.log_stream_name,
+            "remaining_ms": context.get_remaining_time_in_millis(),
+            "pid": os.getpid(),
+            "env": {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "LAMBDA_", "_HANDLER", "GREETING", "TZ", "LANG"))},
+        }),
+    }
+
+
+def raw(event, context):
+    """Return whatever the event's `result` key holds, so tests can send any proxy result."""
+    return event["result"] if "result" in event else json.loads(event["body"])["result"]
+
+
+def fail(event, context):
+    raise ValueError("boom")
+
+
+def sleep(event, context):
+    time.sleep(float(event.get("seconds", 5)))
+    return {"statusCode": 200, "body": "slept"}
+
+
+def crash(event, context):
+    os._exit(3)
+
+
+def slow_proxy(event, context):
+    time.sleep(2)
+    return {"statusCode": 200, "body": "late"}

@@ -1,0 +1,195 @@
+"""The gateway over real HTTP, with real workers behind it: events, responses and errors as clients see them."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from serverlite.gateway.gateway import Gateway
+from serverlite.gateway.server import GatewayServer
+from serverlite.runtime.context import RuntimeSettings
+from serverlite.runtime.lambda_service import LambdaService
+from serverlite.template.model import Integration, Method, Resource, RestApi, Stage
+
+from ..conftest import make_function
+
+FUNCTIONS = [
+    make_function("handlers.echo", name="Echo"),
+    make_function("handlers.raw", name="Raw"),
+    make_function("handlers.fail", name="Fail"),
+    make_function("handlers.slow_proxy", name="Slow", timeout=5),
+    make_function("handlers.sleep", name="Sleep", timeout=1),
+]
+
+
+def _method(name: str, function: str, timeout_ms: int = 29000) -> Method:
+    return Method(name, Integration(type="AWS_PROXY", function=function, timeout_ms=timeout_ms))
+
+
+API = RestApi(
+    logical_id="Api", id="abc123defg", name="TestApi",
+    resources=(
+        Resource(id="root01", path="/"),
+        Resource(id="echo01", path="/echo", methods={"ANY": _method("ANY", "Echo")}),
+        Resource(id="echo02", path="/echo/{id}", methods={"GET": _method("GET", "Echo")}),
+        Resource(id="raw001", path="/raw", methods={"POST": _method("POST", "Raw")}),
+        Resource(id="fail01", path="/fail", methods={"GET": _method("GET", "Fail")}),
+        Resource(id="slow01", path="/slow", methods={"GET": _method("GET", "Slow", timeout_ms=500)}),
+        Resource(id="sleep1", path="/sleep", methods={"GET": _method("GET", "Sleep")}),
+    ),
+    stages={"Test": Stage(name="Test", deployment_id="dep001", variables={"color": "blue"})},
+)
+
+
+class _Served:
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def request(self, method: str, target: str, headers: list[tuple[str, str]] | None = None,
+                body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        for name, value in headers or []:
+            conn.putheader(name, value)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response.status, dict(response.getheaders()), data
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[_Served]:
+    data_dir = tmp_path_factory.mktemp("gateway-data")
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    stop = asyncio.Event()
+    box: dict[str, int] = {}
+
+    async def main() -> None:
+        service = LambdaService({f.logical_id: f for f in FUNCTIONS}, RuntimeSettings(data_dir=data_dir),
+                                output=lambda *args: None)
+        server = GatewayServer(Gateway([API], service, account_id="123456789012"), "127.0.0.1", 0)
+        await server.start()
+        box["port"] = server.port
+        ready.set()
+        await stop.wait()
+        await server.close()
+        await service.close()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    assert ready.wait(30)
+    yield _Served(box["port"])
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(30)
+
+
+def test_event_reaches_the_function_with_headers_as_sent(served):
+    status, headers, body = served.request(
+        "PUT", "/Test/echo?a=1&a=2", [("tEsT-HEADeR", "x"), ("content-type", "application/json")], b'{"n": 1}'
+    )
+    assert status == 200
+    event = json.loads(body)["event"]
+    assert event["resource"] == "/echo" and event["path"] == "/echo" and event["httpMethod"] == "PUT"
+    assert event["headers"]["tEsT-HEADeR"] == "x"
+    assert event["headers"]["Host"] == f"127.0.0.1:{served.port}"
+    assert "Content-Length" not in event["headers"]
+    assert event["queryStringParameters"] == {"a": "2"}
+    assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"]}
+    assert event["pathParameters"] is None
+    assert event["stageVariables"] == {"color": "blue"}
+    assert event["body"] == '{"n": 1}' and event["isBase64Encoded"] is False
+    context = event["requestContext"]
+    assert context["path"] == "/Test/echo" and context["stage"] == "Test" and context["apiId"] == "abc123defg"
+    assert context["identity"]["sourceIp"] == "127.0.0.1"
+    assert context["requestId"] == headers["x-amzn-RequestId"]
+    assert context["extendedRequestId"] == headers["x-amz-apigw-id"]
+    assert re.fullmatch(r"\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000", context["requestTime"])
+    assert uuid.UUID(headers["x-amzn-RequestId"])
+    assert headers["Content-Type"] == "application/json"
+    assert headers["X-Amzn-Trace-Id"].startswith("Root=1-")
+
+
+def test_path_parameters_are_not_decoded(served):
+    status, _, body = served.request("GET", "/Test/echo/a%2Bb")
+    event = json.loads(body)["event"]
+    assert status == 200 and event["pathParameters"] == {"id": "a%2Bb"} and event["resource"] == "/echo/{id}"
+
+
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [("GET", "/Test/nothing"), ("DELETE", "/Test/fail"), ("GET", "/Prod/echo"), ("GET", "/"), ("GET", "/Test")],
+)
+def test_unknown_route_is_missing_authentication_token(served, method, target):
+    status, headers, body = served.request(method, target)
+    assert status == 403
+    assert body == b'{"message":"Missing Authentication Token"}'
+    assert headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+    assert headers["Content-Type"] == "application/json"
+    assert uuid.UUID(headers["x-amzn-RequestId"]) and len(headers["x-amz-apigw-id"]) == 16
+    assert "X-Amzn-Trace-Id" not in headers
+
+
+def test_function_error_is_502(served):
+    status, headers, body = served.request("GET", "/Test/fail")
+    assert (status, body) == (502, b'{"message": "Internal server error"}')
+    assert headers["x-amzn-ErrorType"] == "InternalServerErrorException"
+
+
+def test_lambda_timeout_is_502(served):
+    status, _, body = served.request("GET", "/Test/sleep")
+    assert (status, body) == (502, b'{"message": "Internal server error"}')
+
+
+def test_integration_timeout_is_504(served):
+    status, headers, body = served.request("GET", "/Test/slow")
+    assert (status, body) == (504, b'{"message": "Endpoint request timed out"}')
+    assert headers["x-amzn-ErrorType"] == "InternalServerErrorException"
+
+
+@pytest.mark.parametrize(
+    ("result", "status", "body"),
+    [
+        ({"statusCode": 201, "body": "made"}, 201, b"made"),
+        ({"statusCode": 200, "extra": 1}, 502, b'{"message": "Internal server error"}'),
+        ({"statusCode": "nope"}, 502, b'{"message": "Internal server error"}'),
+        ("text", 502, b'{"message": "Internal server error"}'),
+    ],
+)
+def test_proxy_result_validation(served, result, status, body):
+    got_status, _, got_body = served.request("POST", "/Test/raw", [("Content-Type", "application/json")],
+                                             json.dumps({"result": result}).encode())
+    assert (got_status, got_body) == (status, body)
+
+
+def test_response_headers_from_the_function(served):
+    result = {"statusCode": 200, "headers": {"X-One": "1", "Content-Type": "text/plain"},
+              "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}, "body": "hi"}
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    conn.request("POST", "/Test/raw", body=json.dumps({"result": result}))
+    response = conn.getresponse()
+    assert response.read() == b"hi"
+    assert response.getheader("X-One") == "1"
+    assert response.getheader("Content-Type") == "text/plain"
+    assert [v for k, v in response.getheaders() if k == "Set-Cookie"] == ["a=1", "b=2"]
+    conn.close()
+
+
+def test_keep_alive_connection_serves_many_requests(served):
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    for i in range(20):
+        conn.request("GET", f"/Test/echo/{i}")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert json.loads(response.read())["event"]["pathParameters"] == {"id": str(i)}
+    conn.close()
