@@ -15,11 +15,12 @@ from serverlite.config import Config
 from serverlite.gateway.gateway import Gateway
 from serverlite.gateway.server import GatewayServer
 from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.lambda_service import LambdaService
+from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.lambda_service import LambdaService, terminal_output
 from serverlite.template.load import load_application
 from serverlite.template.model import Application, Table
 
-__all__ = ["DynamoDBProcess", "StartupError", "serve"]
+__all__ = ["DynamoDBProcess", "StartupError", "invoke_once", "serve"]
 
 
 class StartupError(Exception):
@@ -129,6 +130,26 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             await runtime.close()
         if dynamodb is not None:
             await dynamodb.stop()
+
+
+async def invoke_once(config: Config, function_name: str, event: bytes) -> InvocationResult:
+    """Run one function once, as the Lambda console's Test button does; logs go to stderr."""
+    application = load_application(
+        config.template, region=config.region, account_id=config.account_id,
+        parameter_overrides=config.parameter_overrides,
+    )
+    function = application.function_by_name(function_name)
+    if function is None:
+        names = ", ".join(sorted(f.name for f in application.functions.values()))
+        raise StartupError(f"{config.template.name}: no function named {function_name!r} (functions: {names})")
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    endpoint = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
+    runtime = LambdaService({function.logical_id: function}, _runtime_settings(config, endpoint),
+                            output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr))
+    try:
+        return await runtime.invoke(function.logical_id, event)
+    finally:
+        await runtime.close()
 
 
 def _runtime_settings(config: Config, dynamodb_endpoint: str) -> RuntimeSettings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import typing as t
 from pathlib import Path
 
 import click
@@ -62,6 +63,51 @@ def start(template: Path, host: str, port: int, dynamodb_port: int, data_dir: Pa
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
         pass
+
+
+def _template_option(function):  # type: ignore[no-untyped-def]
+    return click.option("--template", "-t", "template", default="template.yaml", show_default=True,
+                        type=click.Path(dir_okay=False, path_type=Path),
+                        help="SAM or CloudFormation template.")(function)
+
+
+@main.command()
+@_template_option
+@click.argument("function_name", metavar="FUNCTION")
+@click.option("--event", "-e", "event_file", type=click.File("rb"), help="Event JSON file, or - for stdin.")
+@click.option("--dynamodb-endpoint", metavar="URL",
+              help="DynamoDB the function calls [default: the one `serverlite start` runs on --dynamodb-port].")
+@click.option("--dynamodb-port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--region", default="us-east-1", show_default=True)
+@click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values.")
+def invoke(template: Path, function_name: str, event_file: t.BinaryIO | None, dynamodb_endpoint: str | None,
+           dynamodb_port: int, data_dir: Path | None, region: str, parameter_overrides: str | None) -> None:
+    """Run FUNCTION once with an event (default `{}`) and print its result, like the console's Test tab.
+
+    The function's log goes to stderr; the exit status is 1 when the function failed.
+    """
+    import json
+
+    from serverlite.app import StartupError, invoke_once
+    from serverlite.template.errors import TemplateError
+
+    event = event_file.read() if event_file is not None else b"{}"
+    try:
+        json.loads(event or b"{}")
+    except ValueError as error:
+        raise click.BadParameter(f"the event is not JSON: {error}", param_hint="--event") from None
+    template = template.resolve()
+    config = Config(template=template, data_dir=(data_dir or template.parent / ".serverlite").resolve(),
+                    dynamodb_port=dynamodb_port, region=region, dynamodb_endpoint=dynamodb_endpoint,
+                    parameter_overrides=parse_parameter_overrides(parameter_overrides))
+    try:
+        result = asyncio.run(invoke_once(config, function_name, event or b"{}"))
+    except (TemplateError, StartupError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(result.payload.decode("utf-8", errors="replace"))
+    if result.failed:
+        raise SystemExit(1)
 
 
 @main.command()

@@ -18,12 +18,14 @@ from serverlite.template.model import Function
 __all__ = ["LambdaService", "terminal_output"]
 
 
-def terminal_output(function: Function, log_stream: str, line: str) -> None:
+def terminal_output(function: Function, log_stream: str, line: str, *, stream: t.TextIO | None = None) -> None:
     """Show a function's output in the terminal, each line prefixed with the function's name."""
     prefix = f"[{function.name}] "
+    # awslambdaric joins the lines of one log event (a traceback) with CR; show them as lines.
     text = prefix + line.replace("\r", "\n" + prefix)
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+    out = stream or sys.stdout
+    out.write(text + "\n")
+    out.flush()
 
 
 class LambdaService:
