@@ -20,6 +20,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check src music_api benchmarks tests
+	$(BIN)/ruff format --check src music_api benchmarks tests
 
 clean:
 	rm -rf $(VENV) .serverlite

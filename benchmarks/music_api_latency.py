@@ -21,8 +21,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ITEM = "/Test/DemoResourceMusic/DemoResourceMusicItem"
-HEADERS = {"content-type": "application/json", "table": "Music", "artist": "No One You Know",
-           "songtitle": "Call Me Today"}
+HEADERS = {
+    "content-type": "application/json",
+    "table": "Music",
+    "artist": "No One You Know",
+    "songtitle": "Call Me Today",
+}
 
 
 def _free_port() -> int:
@@ -35,8 +39,22 @@ def _start(data_dir: Path) -> tuple[subprocess.Popen[str], int, float]:
     port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "serverlite", "start", "--port", str(port), "--dynamodb-port", str(_free_port()),
-         "--data-dir", str(data_dir)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "start",
+            "--port",
+            str(port),
+            "--dynamodb-port",
+            str(_free_port()),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     for line in process.stdout:
@@ -64,7 +82,10 @@ def main() -> None:
         threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port)
-            assert _call(conn, "PUT", "/Test/DemoResourceMusic/DemoResourceMusicTable", {"table": "Music"}) == 200
+            assert (
+                _call(conn, "PUT", "/Test/DemoResourceMusic/DemoResourceMusicTable", {"table": "Music"})
+                == 200
+            )
             assert _call(conn, "PUT", ITEM, {**HEADERS, "albumtitle": "Somewhat Famous"}) == 200
             assert _call(conn, "GET", ITEM, HEADERS) == 200  # warm-up
             latencies = []
@@ -78,9 +99,11 @@ def main() -> None:
             process.wait(30)
     latencies.sort()
     print(f"start to Ready: {ready_seconds:.2f} s")
-    print(f"GET item, {args.requests} requests on one keep-alive connection: "
-          f"median {statistics.median(latencies):.2f} ms, p90 {latencies[int(len(latencies) * 0.9)]:.2f} ms, "
-          f"p99 {latencies[int(len(latencies) * 0.99)]:.2f} ms, min {latencies[0]:.2f} ms")
+    print(
+        f"GET item, {args.requests} requests on one keep-alive connection: "
+        f"median {statistics.median(latencies):.2f} ms, p90 {latencies[int(len(latencies) * 0.9)]:.2f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99)]:.2f} ms, min {latencies[0]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

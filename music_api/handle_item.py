@@ -2,9 +2,8 @@
 
 import boto3
 import botocore.exceptions
-
-from request_parameters import BodyNotAnObject, NoParameterSource, Parameters
 from proxy_responses import BODY_NOT_AN_OBJECT, key_error_message, respond, respond_client_error
+from request_parameters import BodyNotAnObject, NoParameterSource, Parameters
 
 client = boto3.client("dynamodb")
 

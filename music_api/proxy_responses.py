@@ -29,4 +29,4 @@ def respond_client_error(error):
 
 def key_error_message(error, purpose):
     """The tutorial's message for a missing parameter, e.g. `... using key 'table' to get the table name.`"""
-    return "KeyError exception happened while using key {} to get {}.".format(str(error), purpose)
+    return f"KeyError exception happened while using key {str(error)} to get {purpose}."

@@ -12,18 +12,39 @@ MUSIC_API = Path(__file__).resolve().parents[1] / "music_api"
 
 # layer -> serverlite modules it must not import (prefix match)
 FORBIDDEN = {
-    "gateway": ("serverlite.dynamodb", "serverlite.app", "serverlite.cli", "serverlite.runtime.pool",
-                "serverlite.runtime.worker", "serverlite.runtime.runtime_api", "serverlite.runtime.lambda_service"),
+    "gateway": (
+        "serverlite.dynamodb",
+        "serverlite.app",
+        "serverlite.cli",
+        "serverlite.runtime.pool",
+        "serverlite.runtime.worker",
+        "serverlite.runtime.runtime_api",
+        "serverlite.runtime.lambda_service",
+    ),
     "runtime": ("serverlite.gateway", "serverlite.dynamodb", "serverlite.app", "serverlite.cli"),
-    "dynamodb": ("serverlite.gateway", "serverlite.runtime", "serverlite.template", "serverlite.app",
-                 "serverlite.cli"),
-    "template": ("serverlite.gateway", "serverlite.runtime", "serverlite.dynamodb", "serverlite.app",
-                 "serverlite.cli"),
+    "dynamodb": (
+        "serverlite.gateway",
+        "serverlite.runtime",
+        "serverlite.template",
+        "serverlite.app",
+        "serverlite.cli",
+    ),
+    "template": (
+        "serverlite.gateway",
+        "serverlite.runtime",
+        "serverlite.dynamodb",
+        "serverlite.app",
+        "serverlite.cli",
+    ),
 }
 # Inside dynamodb, expressions/ and storage/ import only values and errors.
 LEAVES = {"dynamodb/expressions", "dynamodb/storage"}
-LEAF_ALLOWED = ("serverlite.dynamodb.values", "serverlite.dynamodb.errors", "serverlite.dynamodb.expressions",
-                "serverlite.dynamodb.storage")
+LEAF_ALLOWED = (
+    "serverlite.dynamodb.values",
+    "serverlite.dynamodb.errors",
+    "serverlite.dynamodb.expressions",
+    "serverlite.dynamodb.storage",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -59,4 +80,6 @@ def test_expression_and_storage_import_only_values():
 
 
 def test_music_api_never_imports_serverlite():
-    assert [p.name for p in MUSIC_API.glob("*.py") if any(n.startswith("serverlite") for n in _imports(p))] == []
+    assert [
+        p.name for p in MUSIC_API.glob("*.py") if any(n.startswith("serverlite") for n in _imports(p))
+    ] == []

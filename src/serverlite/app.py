@@ -44,9 +44,20 @@ class DynamoDBProcess:
     async def start(cls, host: str, port: int, data_dir: Path, timeout: float = 30.0) -> DynamoDBProcess:
         """Spawn the server and wait for its `Ready` line."""
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "serverlite", "dynamodb", "--host", host, "--port", str(port),
-            "--data-dir", str(data_dir), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT, preexec_fn=die_with_parent,
+            sys.executable,
+            "-m",
+            "serverlite",
+            "dynamodb",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
         url, seen = await cls._wait_ready(process, timeout)
         if url is None:
@@ -57,7 +68,9 @@ class DynamoDBProcess:
         return cls(process, url)
 
     @staticmethod
-    async def _wait_ready(process: asyncio.subprocess.Process, timeout: float) -> tuple[str | None, list[str]]:
+    async def _wait_ready(
+        process: asyncio.subprocess.Process, timeout: float
+    ) -> tuple[str | None, list[str]]:
         assert process.stdout is not None
         url: str | None = None
         seen: list[str] = []
@@ -100,7 +113,9 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
     """Run the application of `config.template` until SIGINT/SIGTERM (or `stop` is set)."""
     started = time.monotonic()
     application = load_application(
-        config.template, region=config.region, account_id=config.account_id,
+        config.template,
+        region=config.region,
+        account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
     )
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -117,8 +132,9 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             endpoint = dynamodb.url
         await _create_tables(application.tables, endpoint, config.region)
         runtime = LambdaService(application.functions, _runtime_settings(config, endpoint))
-        server = GatewayServer(Gateway(application.rest_apis, runtime, account_id=config.account_id),
-                               config.host, config.port)
+        server = GatewayServer(
+            Gateway(application.rest_apis, runtime, account_id=config.account_id), config.host, config.port
+        )
         await _listen(server, config)
         _announce(application, config, server.port, endpoint, time.monotonic() - started)
         await stop.wait()
@@ -135,17 +151,24 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
 async def invoke_once(config: Config, function_name: str, event: bytes) -> InvocationResult:
     """Run one function once, as the Lambda console's Test button does; logs go to stderr."""
     application = load_application(
-        config.template, region=config.region, account_id=config.account_id,
+        config.template,
+        region=config.region,
+        account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
     )
     function = application.function_by_name(function_name)
     if function is None:
         names = ", ".join(sorted(f.name for f in application.functions.values()))
-        raise StartupError(f"{config.template.name}: no function named {function_name!r} (functions: {names})")
+        raise StartupError(
+            f"{config.template.name}: no function named {function_name!r} (functions: {names})"
+        )
     config.data_dir.mkdir(parents=True, exist_ok=True)
     endpoint = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
-    runtime = LambdaService({function.logical_id: function}, _runtime_settings(config, endpoint),
-                            output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr))
+    runtime = LambdaService(
+        {function.logical_id: function},
+        _runtime_settings(config, endpoint),
+        output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr),
+    )
     try:
         return await runtime.invoke(function.logical_id, event)
     finally:
@@ -166,7 +189,9 @@ async def _listen(server: GatewayServer, config: Config) -> None:
     try:
         await server.start()
     except OSError as error:
-        raise StartupError(f"Gateway cannot listen on {config.host}:{config.port}: {error.strerror}") from None
+        raise StartupError(
+            f"Gateway cannot listen on {config.host}:{config.port}: {error.strerror}"
+        ) from None
 
 
 def _announce(application: Application, config: Config, port: int, endpoint: str, seconds: float) -> None:
@@ -198,8 +223,13 @@ def _create_tables_sync(tables: t.Sequence[Table], endpoint: str, region: str) -
     import boto3
     import botocore.exceptions
 
-    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=region,
-                          aws_access_key_id="serverlite", aws_secret_access_key="serverlite")
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="serverlite",
+        aws_secret_access_key="serverlite",
+    )
     for table in tables:
         try:
             client.create_table(**dict(table.create_table_request))

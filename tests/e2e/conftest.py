@@ -37,9 +37,24 @@ class Serverlite:
         self.lines: list[str] = []
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "serverlite", "start", "--port", str(self.port),
-             "--dynamodb-port", str(self.dynamodb_port), "--data-dir", str(data_dir), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, cwd=REPO,
+            [
+                sys.executable,
+                "-m",
+                "serverlite",
+                "start",
+                "--port",
+                str(self.port),
+                "--dynamodb-port",
+                str(self.dynamodb_port),
+                "--data-dir",
+                str(data_dir),
+                *args,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            cwd=REPO,
         )
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -59,8 +74,14 @@ class Serverlite:
             raise AssertionError("serverlite did not print Ready:\n" + "\n".join(self.lines))
         return self
 
-    def request(self, method: str, path: str, headers: dict[str, str] | None = None,
-                query: dict[str, str] | None = None, body: bytes | str | None = None) -> tuple[int, object]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+        body: bytes | str | None = None,
+    ) -> tuple[int, object]:
         """One request on a new connection; the body is decoded as JSON."""
         target = path + ("?" + urlencode(query) if query else "")
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

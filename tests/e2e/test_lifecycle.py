@@ -44,8 +44,18 @@ def test_acknowledged_write_survives_kill_9(start_serverlite, tmp_path):
 def test_external_dynamodb_endpoint(start_serverlite, tmp_path):
     port = free_port()
     dynamodb = subprocess.Popen(
-        [sys.executable, "-m", "serverlite", "dynamodb", "--port", str(port), "--data-dir", str(tmp_path / "ddb")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "dynamodb",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "ddb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert dynamodb.stdout is not None
@@ -64,18 +74,28 @@ def test_external_dynamodb_endpoint(start_serverlite, tmp_path):
 def _invoke(function: str, event: dict, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "serverlite", "invoke", function, "--event", "-", *args],
-        input=json.dumps(event), capture_output=True, text=True, cwd=REPO, timeout=60,
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
     )
 
 
 def test_invoke_runs_the_console_test_event(start_serverlite):
     """The tutorial's Lambda console test: event DemoEventCreateTable `{"headers":{"table":"Music"}}`."""
     server = start_serverlite().wait_ready()
-    done = _invoke("DemoCreateTable", {"headers": {"table": "Music"}},
-                   "--dynamodb-port", str(server.dynamodb_port), "--data-dir", str(server.data_dir))
+    done = _invoke(
+        "DemoCreateTable",
+        {"headers": {"table": "Music"}},
+        "--dynamodb-port",
+        str(server.dynamodb_port),
+        "--data-dir",
+        str(server.data_dir),
+    )
     assert done.returncode == 0, done.stderr
     # The tutorial shows {"statusCode": 200, "body": "\"Table created\""}.
-    assert json.loads(done.stdout) == {"statusCode": 200, "body": "\"Table created\""}
+    assert json.loads(done.stdout) == {"statusCode": 200, "body": '"Table created"'}
     assert "[DemoCreateTable] REPORT RequestId: " in done.stderr
     status, _ = server.request("PUT", ITEM, {**SONG, "albumtitle": "x"})
     assert status == 200
@@ -96,19 +116,22 @@ def test_invoke_without_any_parameter_source():
 
 def test_invoke_undefined_method():
     done = _invoke("DemoHandleItem", {"httpMethod": "PATCH", "headers": {"table": "Music"}})
-    assert json.loads(done.stdout) == {"statusCode": 400, "body": "\"Undefined request.\""}
+    assert json.loads(done.stdout) == {"statusCode": 400, "body": '"Undefined request."'}
 
 
 def test_invoke_unknown_function_names_the_choices():
     done = _invoke("Nope", {})
     assert done.returncode == 1
-    assert done.stderr.strip() == ("Error: template.yaml: no function named 'Nope' "
-                                   "(functions: DemoCreateTable, DemoDeleteTable, DemoHandleItem)")
+    assert done.stderr.strip() == (
+        "Error: template.yaml: no function named 'Nope' "
+        "(functions: DemoCreateTable, DemoDeleteTable, DemoHandleItem)"
+    )
 
 
 def test_template_error_names_file_line_and_resource(tmp_path):
     template = tmp_path / "broken.yaml"
-    template.write_text(textwrap.dedent("""\
+    template.write_text(
+        textwrap.dedent("""\
         Transform: AWS::Serverless-2016-10-31
         Resources:
           Fn:
@@ -120,9 +143,23 @@ def test_template_error_names_file_line_and_resource(tmp_path):
               Environment:
                 Variables:
                   TABLE: !Ref NoSuchThing
-        """))
-    done = subprocess.run([sys.executable, "-m", "serverlite", "start", "--template", str(template),
-                           "--port", str(free_port())], capture_output=True, text=True, timeout=60)
+        """)
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "start",
+            "--template",
+            str(template),
+            "--port",
+            str(free_port()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert done.stderr.startswith(f"Error: {template}:")
@@ -133,12 +170,25 @@ def test_default_template_and_data_dir_beside_it(tmp_path):
     """`serverlite start` with no options reads ./template.yaml and keeps data in ./.serverlite/."""
     project = tmp_path / "project"
     project.mkdir()
-    (project / "template.yaml").write_text(TEMPLATE.read_text().replace("CodeUri: music_api/",
-                                                                        f"CodeUri: {REPO / 'music_api'}/"))
+    (project / "template.yaml").write_text(
+        TEMPLATE.read_text().replace("CodeUri: music_api/", f"CodeUri: {REPO / 'music_api'}/")
+    )
     port, dynamodb_port = free_port(), free_port()
-    process = subprocess.Popen([sys.executable, "-m", "serverlite", "start", "--port", str(port),
-                                "--dynamodb-port", str(dynamodb_port)], cwd=project, stdout=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "start",
+            "--port",
+            str(port),
+            "--dynamodb-port",
+            str(dynamodb_port),
+        ],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         for line in process.stdout:

@@ -15,8 +15,14 @@ def make_function(handler: str, *, name: str | None = None, timeout: int = 3, **
     """A Function model whose code is tests/functional/functions."""
     name = name or handler.replace(".", "_")
     return Function(
-        logical_id=name, name=name, arn=f"arn:aws:lambda:us-east-1:123456789012:function:{name}",
-        handler=handler, runtime="python3.12", code_dir=FUNCTIONS_DIR, timeout=timeout, **kwargs,
+        logical_id=name,
+        name=name,
+        arn=f"arn:aws:lambda:us-east-1:123456789012:function:{name}",
+        handler=handler,
+        runtime="python3.12",
+        code_dir=FUNCTIONS_DIR,
+        timeout=timeout,
+        **kwargs,
     )
 
 

@@ -207,7 +207,7 @@ def values_equal(left: AttributeValue | None, right: AttributeValue | None) -> b
     if kind == "M":
         return a.keys() == b.keys() and all(values_equal(a[name], b[name]) for name in a)
     if kind == "L":
-        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 

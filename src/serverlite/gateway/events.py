@@ -18,14 +18,32 @@ from urllib.parse import unquote_plus
 from serverlite.gateway.messages import GatewayRequest
 from serverlite.gateway.router import RouteMatch
 
-__all__ = ["RequestIdentity", "build_proxy_event", "encode_event", "new_extended_request_id", "new_trace_id", "request_time"]
+__all__ = [
+    "RequestIdentity",
+    "build_proxy_event",
+    "encode_event",
+    "new_extended_request_id",
+    "new_trace_id",
+    "request_time",
+]
 
 # Never forwarded to the integration, on any method (reference 1.5).
 _DROPPED_HEADERS = frozenset(
     name.lower()
     for name in (
-        "Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate",
-        "Server", "TE", "Transfer-Encoding", "Trailer", "Upgrade", "WWW-Authenticate", "Keep-Alive",
+        "Connection",
+        "Content-Length",
+        "Content-MD5",
+        "Expect",
+        "Max-Forwards",
+        "Proxy-Authenticate",
+        "Server",
+        "TE",
+        "Transfer-Encoding",
+        "Trailer",
+        "Upgrade",
+        "WWW-Authenticate",
+        "Keep-Alive",
     )
 )
 # Forwarded with this casing whatever the client sent (reference 1.5).
@@ -59,7 +77,8 @@ def new_trace_id(now: float | None = None) -> str:
 def request_time(epoch_ms: int) -> str:
     """CLF time `dd/MMM/yyyy:HH:mm:ss +0000` in UTC with English month names."""
     tm = time.gmtime(epoch_ms / 1000)
-    return f"{tm.tm_mday:02d}/{_MONTHS[tm.tm_mon - 1]}/{tm.tm_year}:{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000"
+    day = f"{tm.tm_mday:02d}/{_MONTHS[tm.tm_mon - 1]}/{tm.tm_year}"
+    return f"{day}:{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000"
 
 
 def build_proxy_event(

@@ -52,8 +52,10 @@ async def invoke_proxy(
     except FunctionNotFound:
         raise InternalServerError(f"Function not found: {function}") from None
     if result.failed:
-        raise FunctionFailed(f"Lambda execution failed with status 200 due to customer function error: "
-                             f"{result.error_message}. Lambda request id: {result.request_id}")
+        raise FunctionFailed(
+            f"Lambda execution failed with status 200 due to customer function error: "
+            f"{result.error_message}. Lambda request id: {result.request_id}"
+        )
     return ProxyOutcome(map_proxy_response(result.payload, binary_response=binary_response), result)
 
 
@@ -137,5 +139,3 @@ def _body(body: object, is_base64: object, binary_response: bool) -> bytes:
         except (binascii.Error, ValueError):
             raise MalformedProxyResponse("Malformed Lambda proxy response") from None
     return body.encode("utf-8")
-
-

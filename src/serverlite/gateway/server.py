@@ -53,7 +53,9 @@ class GatewayServer:
             body = await _read_body(request)
         except RequestTooLarge as error:
             response = error.to_response()
-            return web.Response(status=response.status, body=response.body, headers=_multidict(response.headers))
+            return web.Response(
+                status=response.status, body=response.body, headers=_multidict(response.headers)
+            )
         gateway_request = GatewayRequest(
             method=request.method,
             target=request.raw_path,

@@ -44,7 +44,7 @@ class RuntimeSettings:
 
 def new_log_stream_name(now: dt.datetime | None = None) -> str:
     """`YYYY/MM/DD/[$LATEST]<32 hex>`, the stream name of a new execution environment."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return f"{now:%Y/%m/%d}/[$LATEST]{secrets.token_hex(16)}"
 
 
@@ -65,7 +65,9 @@ def lambda_environment(
     return environment
 
 
-def _reserved(function: Function, settings: RuntimeSettings, runtime_api: str, log_stream: str) -> dict[str, str]:
+def _reserved(
+    function: Function, settings: RuntimeSettings, runtime_api: str, log_stream: str
+) -> dict[str, str]:
     access_key, secret_key, session_token = _credentials(function)
     return {
         "_HANDLER": function.handler,

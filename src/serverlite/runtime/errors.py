@@ -14,17 +14,21 @@ __all__ = ["exit_error", "timeout_error"]
 def timeout_error(request_id: str, timeout_seconds: float) -> bytes:
     """The payload of a timed-out invocation.
 
-    Current managed runtimes answer `Sandbox.Timedout` (reference apigateway-lambda.md 2.5 and 7.5):
-    `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: <id> Error: Task timed out after 3.00 seconds"}`.
+    Current managed runtimes answer `Sandbox.Timedout` (reference apigateway-lambda.md 2.5 and 7.5), e.g.
+    `{"errorType":"Sandbox.Timedout",
+      "errorMessage":"RequestId: <id> Error: Task timed out after 3.00 seconds"}`.
     """
     return _payload(
-        "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout_seconds:.2f} seconds"
+        "Sandbox.Timedout",
+        f"RequestId: {request_id} Error: Task timed out after {timeout_seconds:.2f} seconds",
     )
 
 
 def exit_error(request_id: str, reason: str) -> bytes:
     """The payload when the runtime process exits during an invocation (`Runtime.ExitError`)."""
-    return _payload("Runtime.ExitError", f"RequestId: {request_id} Error: Runtime exited with error: {reason}")
+    return _payload(
+        "Runtime.ExitError", f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+    )
 
 
 def _payload(error_type: str, message: str) -> bytes:

@@ -18,7 +18,9 @@ from serverlite.template.model import Function
 __all__ = ["LambdaService", "terminal_output"]
 
 
-def terminal_output(function: Function, log_stream: str, line: str, *, stream: t.TextIO | None = None) -> None:
+def terminal_output(
+    function: Function, log_stream: str, line: str, *, stream: t.TextIO | None = None
+) -> None:
     """Show a function's output in the terminal, each line prefixed with the function's name."""
     prefix = f"[{function.name}] "
     # awslambdaric joins the lines of one log event (a traceback) with CR; show them as lines.
@@ -32,7 +34,10 @@ class LambdaService:
     """Implements `Invoker` for the functions of one application."""
 
     def __init__(
-        self, functions: Mapping[str, Function], settings: RuntimeSettings, output: OutputSink = terminal_output
+        self,
+        functions: Mapping[str, Function],
+        settings: RuntimeSettings,
+        output: OutputSink = terminal_output,
     ) -> None:
         self._settings = settings
         self._output = output

@@ -90,7 +90,7 @@ class RuntimeApiServer:
         path = request.path
         if not path.startswith(_PREFIX):
             return _json(404, {"errorMessage": "Not Found", "errorType": "NotFound"})
-        route = path[len(_PREFIX):]
+        route = path[len(_PREFIX) :]
         if route == "invocation/next" and request.method == "GET":
             return await self._next()
         if route == "init/error" and request.method == "POST":

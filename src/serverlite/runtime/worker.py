@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import os
 import shutil
 import signal
 import time
@@ -57,14 +56,24 @@ class ExecutionEnvironment:
         await self._api.start()
         self._tmp_dir.mkdir(parents=True, exist_ok=True)
         env = lambda_environment(
-            self.function, self._settings, runtime_api=self._api.address, log_stream=self.log_stream,
+            self.function,
+            self._settings,
+            runtime_api=self._api.address,
+            log_stream=self.log_stream,
             tmp_dir=self._tmp_dir,
         )
         self._started_at = time.monotonic()
         self._process = await asyncio.create_subprocess_exec(
-            self._settings.python, "-m", "awslambdaric", self.function.handler,
-            cwd=str(self.function.code_dir), env=env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, preexec_fn=die_with_parent,
+            self._settings.python,
+            "-m",
+            "awslambdaric",
+            self.function.handler,
+            cwd=str(self.function.code_dir),
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
         self.alive = True
         self._tasks = [asyncio.create_task(self._pump_output()), asyncio.create_task(self._watch_exit())]
@@ -79,8 +88,12 @@ class ExecutionEnvironment:
         cold = not self._initialized.is_set()
         deadline = time.time() + self.function.timeout
         delivery = Delivery(
-            request_id=request_id, event=event, deadline_ms=int(deadline * 1000),
-            function_arn=self.function.arn, trace_id=trace_id, client_context=client_context,
+            request_id=request_id,
+            event=event,
+            deadline_ms=int(deadline * 1000),
+            function_arn=self.function.arn,
+            trace_id=trace_id,
+            client_context=client_context,
         )
         await self._pending.put(delivery)
         if cold and not await self._wait_initialized():
@@ -100,8 +113,9 @@ class ExecutionEnvironment:
         assert self._result is not None
         init = asyncio.ensure_future(self._initialized.wait())
         try:
-            await asyncio.wait({init, self._result}, timeout=self._settings.init_timeout,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {init, self._result}, timeout=self._settings.init_timeout, return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             init.cancel()
         if self._initialized.is_set():
@@ -128,8 +142,13 @@ class ExecutionEnvironment:
         self._emit(f"END RequestId: {request_id}")
         self._emit(self._report_line(request_id, duration_ms, init_ms))
         return InvocationResult(
-            request_id=request_id, payload=payload, function_error="Unhandled" if error_type else None,
-            error_type=error_type, error_message=message, duration_ms=duration_ms, init_duration_ms=init_ms,
+            request_id=request_id,
+            payload=payload,
+            function_error="Unhandled" if error_type else None,
+            error_type=error_type,
+            error_message=message,
+            duration_ms=duration_ms,
+            init_duration_ms=init_ms,
         )
 
     def _report_line(self, request_id: str, duration_ms: float, init_ms: float | None) -> str:
@@ -257,8 +276,11 @@ def _error_message(payload: bytes) -> str | None:
 
 # Lambda words a runtime's exit as Go's os.ProcessState does: "signal: killed", "exit status 1".
 _SIGNAL_WORDS = {
-    signal.SIGKILL: "killed", signal.SIGTERM: "terminated", signal.SIGSEGV: "segmentation fault",
-    signal.SIGABRT: "aborted", signal.SIGINT: "interrupt",
+    signal.SIGKILL: "killed",
+    signal.SIGTERM: "terminated",
+    signal.SIGSEGV: "segmentation fault",
+    signal.SIGABRT: "aborted",
+    signal.SIGINT: "interrupt",
 }
 
 

@@ -122,6 +122,7 @@ _log_group_name = _named("LogGroupName", _stack_prefixed)
 _queue_name = _named("QueueName", _stack_prefixed)
 _topic_name = _named("TopicName", _stack_prefixed)
 
+
 def _queue_url(names: Names, logical_id: str) -> str:
     return f"https://sqs.{names.region}.amazonaws.com/{names.account_id}/{_queue_name(names, logical_id)}"
 

@@ -12,18 +12,24 @@ def echo(event, context):
     return {
         "statusCode": 200,
         "headers": {"Content-Type": "application/json"},
-        "body": json.dumps({
-            "event": event,
-            "function_name": context.function_name,
-            "memory_limit_in_mb": context.memory_limit_in_mb,
-            "invoked_function_arn": context.invoked_function_arn,
-            "aws_request_id": context.aws_request_id,
-            "log_group_name": context.log_group_name,
-            "log_stream_name": context.log_stream_name,
-            "remaining_ms": context.get_remaining_time_in_millis(),
-            "pid": os.getpid(),
-            "env": {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "LAMBDA_", "_HANDLER", "GREETING", "TZ", "LANG"))},
-        }),
+        "body": json.dumps(
+            {
+                "event": event,
+                "function_name": context.function_name,
+                "memory_limit_in_mb": context.memory_limit_in_mb,
+                "invoked_function_arn": context.invoked_function_arn,
+                "aws_request_id": context.aws_request_id,
+                "log_group_name": context.log_group_name,
+                "log_stream_name": context.log_stream_name,
+                "remaining_ms": context.get_remaining_time_in_millis(),
+                "pid": os.getpid(),
+                "env": {
+                    k: v
+                    for k, v in os.environ.items()
+                    if k.startswith(("AWS_", "LAMBDA_", "_HANDLER", "GREETING", "TZ", "LANG"))
+                },
+            }
+        ),
     }
 
 

@@ -34,7 +34,9 @@ def _method(name: str, function: str, timeout_ms: int = 29000) -> Method:
 
 
 API = RestApi(
-    logical_id="Api", id="abc123defg", name="TestApi",
+    logical_id="Api",
+    id="abc123defg",
+    name="TestApi",
     resources=(
         Resource(id="root01", path="/"),
         Resource(id="echo01", path="/echo", methods={"ANY": _method("ANY", "Echo")}),
@@ -52,8 +54,13 @@ class _Served:
     def __init__(self, port: int) -> None:
         self.port = port
 
-    def request(self, method: str, target: str, headers: list[tuple[str, str]] | None = None,
-                body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self,
+        method: str,
+        target: str,
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         conn.putrequest(method, target, skip_accept_encoding=True)
         for name, value in headers or []:
@@ -76,8 +83,11 @@ def served(tmp_path_factory) -> Iterator[_Served]:
     box: dict[str, int] = {}
 
     async def main() -> None:
-        service = LambdaService({f.logical_id: f for f in FUNCTIONS}, RuntimeSettings(data_dir=data_dir),
-                                output=lambda *args: None)
+        service = LambdaService(
+            {f.logical_id: f for f in FUNCTIONS},
+            RuntimeSettings(data_dir=data_dir),
+            output=lambda *args: None,
+        )
         server = GatewayServer(Gateway([API], service, account_id="123456789012"), "127.0.0.1", 0)
         await server.start()
         box["port"] = server.port
@@ -128,7 +138,13 @@ def test_path_parameters_are_not_decoded(served):
 
 @pytest.mark.parametrize(
     ("method", "target"),
-    [("GET", "/Test/nothing"), ("DELETE", "/Test/fail"), ("GET", "/Prod/echo"), ("GET", "/"), ("GET", "/Test")],
+    [
+        ("GET", "/Test/nothing"),
+        ("DELETE", "/Test/fail"),
+        ("GET", "/Prod/echo"),
+        ("GET", "/"),
+        ("GET", "/Test"),
+    ],
 )
 def test_unknown_route_is_missing_authentication_token(served, method, target):
     status, headers, body = served.request(method, target)
@@ -167,14 +183,19 @@ def test_integration_timeout_is_504(served):
     ],
 )
 def test_proxy_result_validation(served, result, status, body):
-    got_status, _, got_body = served.request("POST", "/Test/raw", [("Content-Type", "application/json")],
-                                             json.dumps({"result": result}).encode())
+    got_status, _, got_body = served.request(
+        "POST", "/Test/raw", [("Content-Type", "application/json")], json.dumps({"result": result}).encode()
+    )
     assert (got_status, got_body) == (status, body)
 
 
 def test_response_headers_from_the_function(served):
-    result = {"statusCode": 200, "headers": {"X-One": "1", "Content-Type": "text/plain"},
-              "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}, "body": "hi"}
+    result = {
+        "statusCode": 200,
+        "headers": {"X-One": "1", "Content-Type": "text/plain"},
+        "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]},
+        "body": "hi",
+    }
     conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
     conn.request("POST", "/Test/raw", body=json.dumps({"result": result}))
     response = conn.getresponse()

@@ -15,9 +15,11 @@ def _run(functions, data_dir, scenario, **settings):
     lines: list[str] = []
 
     async def main():
-        service = LambdaService({f.logical_id: f for f in functions},
-                                RuntimeSettings(data_dir=data_dir, **settings),
-                                output=lambda fn, stream, line: lines.append(f"{fn.name}|{stream}|{line}"))
+        service = LambdaService(
+            {f.logical_id: f for f in functions},
+            RuntimeSettings(data_dir=data_dir, **settings),
+            output=lambda fn, stream, line: lines.append(f"{fn.name}|{stream}|{line}"),
+        )
         try:
             return await scenario(service)
         finally:
@@ -27,8 +29,12 @@ def _run(functions, data_dir, scenario, **settings):
 
 
 def test_result_context_and_environment(data_dir):
-    fn = make_function("handlers.echo", name="Echo", memory_size=256,
-                       environment={"GREETING": "hello", "AWS_REGION": "template-cannot-override"})
+    fn = make_function(
+        "handlers.echo",
+        name="Echo",
+        memory_size=256,
+        environment={"GREETING": "hello", "AWS_REGION": "template-cannot-override"},
+    )
 
     async def scenario(service):
         return await service.invoke("Echo", b'{"k": "v"}')
@@ -91,10 +97,16 @@ def test_unhandled_error_payload(data_dir):
     assert result.function_error == "Unhandled"
     payload = json.loads(result.payload)
     assert list(payload) == ["errorMessage", "errorType", "requestId", "stackTrace"]
-    assert (payload["errorMessage"], payload["errorType"], payload["requestId"]) == ("boom", "ValueError",
-                                                                                     result.request_id)
-    assert any(line.endswith("|[ERROR] ValueError: boom\rTraceback (most recent call last):"
-                             ) or "[ERROR] ValueError: boom" in line for line in lines)
+    assert (payload["errorMessage"], payload["errorType"], payload["requestId"]) == (
+        "boom",
+        "ValueError",
+        result.request_id,
+    )
+    assert any(
+        line.endswith("|[ERROR] ValueError: boom\rTraceback (most recent call last):")
+        or "[ERROR] ValueError: boom" in line
+        for line in lines
+    )
 
 
 def test_timeout_kills_and_replaces_the_environment(data_dir):
@@ -108,7 +120,9 @@ def test_timeout_kills_and_replaces_the_environment(data_dir):
     (first, second), lines = _run([fn], data_dir, scenario)
     payload = json.loads(first.payload)
     assert payload["errorType"] == "Sandbox.Timedout"
-    assert payload["errorMessage"].startswith(f"RequestId: {first.request_id} Error: Task timed out after 1.0")
+    assert payload["errorMessage"].startswith(
+        f"RequestId: {first.request_id} Error: Task timed out after 1.0"
+    )
     assert payload["errorMessage"].endswith(" seconds")
     assert first.function_error == "Unhandled"
     assert second.function_error is None and json.loads(second.payload)["body"] == "slept"
@@ -137,8 +151,9 @@ def test_import_error_is_reported_as_lambda_does(data_dir):
     result, _ = _run([fn], data_dir, scenario)
     payload = json.loads(result.payload)
     assert result.error_type == payload["errorType"] == "Runtime.ImportModuleError"
-    assert payload["errorMessage"] == ("Unable to import module 'broken_import': "
-                                       "No module named 'module_that_does_not_exist'")
+    assert payload["errorMessage"] == (
+        "Unable to import module 'broken_import': No module named 'module_that_does_not_exist'"
+    )
 
 
 def test_missing_handler_function(data_dir):

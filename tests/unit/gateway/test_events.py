@@ -6,64 +6,114 @@ from serverlite.gateway.router import Router
 from serverlite.template.model import Integration, Method, Resource, RestApi, Stage
 
 API = RestApi(
-    logical_id="Api", id="abc123defg", name="Api",
+    logical_id="Api",
+    id="abc123defg",
+    name="Api",
     resources=(
         Resource(id="root01", path="/"),
-        Resource(id="mus001", path="/music",
-                 methods={"POST": Method("POST", Integration(type="AWS_PROXY", function="Fn"))}),
-        Resource(id="mus002", path="/music/{id}",
-                 methods={"ANY": Method("ANY", Integration(type="AWS_PROXY", function="Fn"))}),
+        Resource(
+            id="mus001",
+            path="/music",
+            methods={"POST": Method("POST", Integration(type="AWS_PROXY", function="Fn"))},
+        ),
+        Resource(
+            id="mus002",
+            path="/music/{id}",
+            methods={"ANY": Method("ANY", Integration(type="AWS_PROXY", function="Fn"))},
+        ),
     ),
     stages={"test": Stage(name="test", deployment_id="x1y2z3")},
 )
 IDENTITY = RequestIdentity(
-    request_id="5f0b1c9e-2a53-4f3d-9d3e-8d2f0c6c1a11", extended_request_id="Jq3xYHk2IAMEabc=",
-    epoch_ms=1710238272123, trace_id="Root=1-65f0c0de-0123456789abcdef01234567", account_id="123456789012",
+    request_id="5f0b1c9e-2a53-4f3d-9d3e-8d2f0c6c1a11",
+    extended_request_id="Jq3xYHk2IAMEabc=",
+    epoch_ms=1710238272123,
+    trace_id="Root=1-65f0c0de-0123456789abcdef01234567",
+    account_id="123456789012",
 )
 
 
 def _event(method, target, headers=(), body=b"", source_ip="203.0.113.7", binary=False):
-    request = GatewayRequest(method=method, target=target, headers=tuple(headers), body=body,
-                             source_ip=source_ip, host="127.0.0.1:3000", port=3000)
+    request = GatewayRequest(
+        method=method,
+        target=target,
+        headers=tuple(headers),
+        body=body,
+        source_ip=source_ip,
+        host="127.0.0.1:3000",
+        port=3000,
+    )
     match = Router([API]).match(method, request.raw_path, request.host)
     return build_proxy_event(request, match, IDENTITY, binary_body=binary)
 
 
 def test_post_with_query_matches_the_aws_example():
-    headers = [("Host", "127.0.0.1:3000"), ("User-Agent", "curl/8.1.2"), ("Accept", "*/*"),
-               ("content-type", "application/json"), ("Content-Length", "17")]
+    headers = [
+        ("Host", "127.0.0.1:3000"),
+        ("User-Agent", "curl/8.1.2"),
+        ("Accept", "*/*"),
+        ("content-type", "application/json"),
+        ("Content-Length", "17"),
+    ]
     event = _event("POST", "/test/music?artist=x", headers, b'{"title": "Song"}')
     assert event == {
         "resource": "/music",
         "path": "/music",
         "httpMethod": "POST",
         "headers": {
-            "Host": "127.0.0.1:3000", "User-Agent": "curl/8.1.2", "Accept": "*/*",
-            "content-type": "application/json", "X-Amzn-Trace-Id": "Root=1-65f0c0de-0123456789abcdef01234567",
-            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Port": "3000", "X-Forwarded-Proto": "http",
+            "Host": "127.0.0.1:3000",
+            "User-Agent": "curl/8.1.2",
+            "Accept": "*/*",
+            "content-type": "application/json",
+            "X-Amzn-Trace-Id": "Root=1-65f0c0de-0123456789abcdef01234567",
+            "X-Forwarded-For": "203.0.113.7",
+            "X-Forwarded-Port": "3000",
+            "X-Forwarded-Proto": "http",
         },
         "multiValueHeaders": {
-            "Host": ["127.0.0.1:3000"], "User-Agent": ["curl/8.1.2"], "Accept": ["*/*"],
-            "content-type": ["application/json"], "X-Amzn-Trace-Id": ["Root=1-65f0c0de-0123456789abcdef01234567"],
-            "X-Forwarded-For": ["203.0.113.7"], "X-Forwarded-Port": ["3000"], "X-Forwarded-Proto": ["http"],
+            "Host": ["127.0.0.1:3000"],
+            "User-Agent": ["curl/8.1.2"],
+            "Accept": ["*/*"],
+            "content-type": ["application/json"],
+            "X-Amzn-Trace-Id": ["Root=1-65f0c0de-0123456789abcdef01234567"],
+            "X-Forwarded-For": ["203.0.113.7"],
+            "X-Forwarded-Port": ["3000"],
+            "X-Forwarded-Proto": ["http"],
         },
         "queryStringParameters": {"artist": "x"},
         "multiValueQueryStringParameters": {"artist": ["x"]},
         "pathParameters": None,
         "stageVariables": None,
         "requestContext": {
-            "resourceId": "mus001", "resourcePath": "/music", "httpMethod": "POST",
-            "extendedRequestId": "Jq3xYHk2IAMEabc=", "requestTime": "12/Mar/2024:10:11:12 +0000",
-            "path": "/test/music", "accountId": "123456789012", "protocol": "HTTP/1.1", "stage": "test",
-            "domainPrefix": "127", "requestTimeEpoch": 1710238272123,
+            "resourceId": "mus001",
+            "resourcePath": "/music",
+            "httpMethod": "POST",
+            "extendedRequestId": "Jq3xYHk2IAMEabc=",
+            "requestTime": "12/Mar/2024:10:11:12 +0000",
+            "path": "/test/music",
+            "accountId": "123456789012",
+            "protocol": "HTTP/1.1",
+            "stage": "test",
+            "domainPrefix": "127",
+            "requestTimeEpoch": 1710238272123,
             "requestId": "5f0b1c9e-2a53-4f3d-9d3e-8d2f0c6c1a11",
             "identity": {
-                "cognitoIdentityPoolId": None, "accountId": None, "cognitoIdentityId": None, "caller": None,
-                "sourceIp": "203.0.113.7", "principalOrgId": None, "accessKey": None,
-                "cognitoAuthenticationType": None, "cognitoAuthenticationProvider": None, "userArn": None,
-                "userAgent": "curl/8.1.2", "user": None,
+                "cognitoIdentityPoolId": None,
+                "accountId": None,
+                "cognitoIdentityId": None,
+                "caller": None,
+                "sourceIp": "203.0.113.7",
+                "principalOrgId": None,
+                "accessKey": None,
+                "cognitoAuthenticationType": None,
+                "cognitoAuthenticationProvider": None,
+                "userArn": None,
+                "userAgent": "curl/8.1.2",
+                "user": None,
             },
-            "domainName": "127.0.0.1", "deploymentId": "x1y2z3", "apiId": "abc123defg",
+            "domainName": "127.0.0.1",
+            "deploymentId": "x1y2z3",
+            "apiId": "abc123defg",
         },
         "body": '{"title": "Song"}',
         "isBase64Encoded": False,
@@ -71,8 +121,11 @@ def test_post_with_query_matches_the_aws_example():
 
 
 def test_repeated_headers_and_query_keys():
-    event = _event("GET", "/test/music/1?price=10&price=20&price=30&q=a+b%2Bc%2F",
-                   [("X-Test", "1"), ("X-Test", "2"), ("tEsT-HEADeR", "v")])
+    event = _event(
+        "GET",
+        "/test/music/1?price=10&price=20&price=30&q=a+b%2Bc%2F",
+        [("X-Test", "1"), ("X-Test", "2"), ("tEsT-HEADeR", "v")],
+    )
     assert event["headers"]["X-Test"] == "2"
     assert event["multiValueHeaders"]["X-Test"] == ["1", "2"]
     assert event["headers"]["tEsT-HEADeR"] == "v"
@@ -88,8 +141,17 @@ def test_authorization_and_user_agent_names_are_canonical():
 
 
 def test_hop_by_hop_headers_are_dropped():
-    event = _event("PUT", "/test/music/1", [("Connection", "keep-alive"), ("Transfer-Encoding", "chunked"),
-                                           ("Expect", "100-continue"), ("Content-Length", "2")], b"{}")
+    event = _event(
+        "PUT",
+        "/test/music/1",
+        [
+            ("Connection", "keep-alive"),
+            ("Transfer-Encoding", "chunked"),
+            ("Expect", "100-continue"),
+            ("Content-Length", "2"),
+        ],
+        b"{}",
+    )
     assert not {"Connection", "Transfer-Encoding", "Expect", "Content-Length"} & set(event["headers"])
 
 

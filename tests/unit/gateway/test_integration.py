@@ -29,7 +29,7 @@ def test_bool_header_rendered_lowercase():
         ({"statusCode": 200, "headers": None}, 200),
         ({"statusCode": "201"}, 201),
         ({"headers": {"x": "y"}}, 200),
-        ({"statusCode": 404, "body": "\"Item not found\""}, 404),
+        ({"statusCode": 404, "body": '"Item not found"'}, 404),
     ],
 )
 def test_accepted(result, status):
@@ -68,7 +68,9 @@ def test_base64_body_decoded_when_accept_is_binary():
 
 
 def test_multi_value_header_casing_wins_and_values_merge():
-    response = _map({"multiValueHeaders": {"tesT-Multi": ["value-multi"]}, "headers": {"test-multi": "value-solo"}})
+    response = _map(
+        {"multiValueHeaders": {"tesT-Multi": ["value-multi"]}, "headers": {"test-multi": "value-solo"}}
+    )
     assert [(n, v) for n, v in response.headers if n.lower() == "test-multi"] == [
         ("tesT-Multi", "value-multi"),
         ("tesT-Multi", "value-solo"),
@@ -81,8 +83,17 @@ def test_identical_pair_in_both_maps_appears_once():
 
 
 def test_reserved_response_headers_are_remapped():
-    response = _map({"headers": {"Server": "mine", "Content-Length": "3", "Transfer-Encoding": "chunked",
-                                 "Content-Type": "text/plain"}, "body": "abc"})
+    response = _map(
+        {
+            "headers": {
+                "Server": "mine",
+                "Content-Length": "3",
+                "Transfer-Encoding": "chunked",
+                "Content-Type": "text/plain",
+            },
+            "body": "abc",
+        }
+    )
     assert ("x-amzn-Remapped-Server", "mine") in response.headers
     assert ("x-amzn-Remapped-Content-Length", "3") in response.headers
     assert not any(n.lower() == "transfer-encoding" for n, _ in response.headers)

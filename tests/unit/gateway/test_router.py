@@ -11,21 +11,30 @@ PROXY = Integration(type="AWS_PROXY", function="Fn")
 
 def _api(paths: dict[str, tuple[str, ...]], api_id: str = "abcdef1234", stage: str = "Test") -> RestApi:
     resources = tuple(
-        Resource(id=f"r{i:05d}", path=path, methods={m: Method(http_method=m, integration=PROXY) for m in methods})
+        Resource(
+            id=f"r{i:05d}", path=path, methods={m: Method(http_method=m, integration=PROXY) for m in methods}
+        )
         for i, (path, methods) in enumerate(paths.items())
     )
-    return RestApi(logical_id="Api", id=api_id, name="Api", resources=resources,
-                   stages={stage: Stage(name=stage, deployment_id="dep123")})
+    return RestApi(
+        logical_id="Api",
+        id=api_id,
+        name="Api",
+        resources=resources,
+        stages={stage: Stage(name=stage, deployment_id="dep123")},
+    )
 
 
-MUSIC = _api({
-    "/": (),
-    "/music": ("GET",),
-    "/music/{id}": ("GET", "PUT"),
-    "/music/special": ("GET",),
-    "/files/{proxy+}": ("ANY",),
-    "/{proxy+}": ("GET",),
-})
+MUSIC = _api(
+    {
+        "/": (),
+        "/music": ("GET",),
+        "/music/{id}": ("GET", "PUT"),
+        "/music/special": ("GET",),
+        "/files/{proxy+}": ("ANY",),
+        "/{proxy+}": ("GET",),
+    }
+)
 
 
 @pytest.mark.parametrize(

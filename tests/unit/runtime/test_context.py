@@ -8,32 +8,62 @@ from serverlite.runtime.context import RuntimeSettings, lambda_environment, new_
 from serverlite.template.model import Function
 
 FUNCTION = Function(
-    logical_id="DemoHandleItem", name="DemoHandleItem",
-    arn="arn:aws:lambda:us-west-2:123456789012:function:DemoHandleItem", handler="handle_item.lambda_handler",
-    runtime="python3.12", code_dir=Path("/code"), memory_size=512,
+    logical_id="DemoHandleItem",
+    name="DemoHandleItem",
+    arn="arn:aws:lambda:us-west-2:123456789012:function:DemoHandleItem",
+    handler="handle_item.lambda_handler",
+    runtime="python3.12",
+    code_dir=Path("/code"),
+    memory_size=512,
     environment={"TABLE": "Music", "AWS_LAMBDA_FUNCTION_NAME": "spoofed", "TZ": "Europe/Paris"},
 )
 
 
 def _env():
-    settings = RuntimeSettings(region="us-west-2", data_dir=Path("/data"),
-                               endpoint_environment={"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"})
-    return lambda_environment(FUNCTION, settings, runtime_api="127.0.0.1:9001",
-                              log_stream="2026/11/26/[$LATEST]abc", tmp_dir=Path("/data/tmp/x"))
+    settings = RuntimeSettings(
+        region="us-west-2",
+        data_dir=Path("/data"),
+        endpoint_environment={"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"},
+    )
+    return lambda_environment(
+        FUNCTION,
+        settings,
+        runtime_api="127.0.0.1:9001",
+        log_stream="2026/11/26/[$LATEST]abc",
+        tmp_dir=Path("/data/tmp/x"),
+    )
 
 
 def test_reserved_variables():
     env = _env()
-    assert {k: env[k] for k in (
-        "_HANDLER", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
-        "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT",
-    )} == {
-        "_HANDLER": "handle_item.lambda_handler", "AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "us-west-2",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12", "AWS_LAMBDA_FUNCTION_NAME": "DemoHandleItem",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/DemoHandleItem",
-        "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/26/[$LATEST]abc", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    assert {
+        k: env[k]
+        for k in (
+            "_HANDLER",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_EXECUTION_ENV",
+            "AWS_LAMBDA_FUNCTION_NAME",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            "AWS_LAMBDA_FUNCTION_VERSION",
+            "AWS_LAMBDA_INITIALIZATION_TYPE",
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            "AWS_LAMBDA_LOG_STREAM_NAME",
+            "AWS_LAMBDA_RUNTIME_API",
+            "LAMBDA_TASK_ROOT",
+        )
+    } == {
+        "_HANDLER": "handle_item.lambda_handler",
+        "AWS_REGION": "us-west-2",
+        "AWS_DEFAULT_REGION": "us-west-2",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_LAMBDA_FUNCTION_NAME": "DemoHandleItem",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/DemoHandleItem",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/26/[$LATEST]abc",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
         "LAMBDA_TASK_ROOT": "/code",
     }
     assert env["AWS_ACCESS_KEY_ID"] == env["AWS_ACCESS_KEY"] and env["AWS_SECRET_ACCESS_KEY"]
@@ -56,5 +86,5 @@ def test_private_tmp_and_no_user_aws_config():
 
 
 def test_log_stream_name_shape():
-    name = new_log_stream_name(dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    name = new_log_stream_name(dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
     assert re.fullmatch(r"2026/01/02/\[\$LATEST\][0-9a-f]{32}", name)

@@ -32,7 +32,10 @@ def message(path: Path, **overrides: str) -> str:
 
 def test_bad_yaml_names_the_line(write: Write) -> None:
     path = write("Resources:\n  A:\n    Type: [x\n")
-    assert message(path) == f"{path}:4: invalid YAML: while parsing a flow sequence, did not find expected ',' or ']'"
+    assert (
+        message(path)
+        == f"{path}:4: invalid YAML: while parsing a flow sequence, did not find expected ',' or ']'"
+    )
 
 
 def test_duplicate_key(write: Write) -> None:
@@ -54,7 +57,10 @@ def test_ref_to_unknown_resource_names_the_referrer(write: Write) -> None:
 
 def test_unknown_attribute_of_a_known_type(write: Write) -> None:
     path = write(FUNCTION + "      Description: !GetAtt Logs.Name\n")
-    assert message(path) == f"{path}:4: resource 'Fn': Fn::GetAtt: AWS::Logs::LogGroup 'Logs' has no attribute 'Name'"
+    assert (
+        message(path)
+        == f"{path}:4: resource 'Fn': Fn::GetAtt: AWS::Logs::LogGroup 'Logs' has no attribute 'Name'"
+    )
 
 
 def test_missing_handler_runtime_and_code(write: Write) -> None:
@@ -109,7 +115,10 @@ def test_sam_translator_error(write: Write) -> None:
                     Method: get
         """
     )
-    assert message(path) == f"{path}:3: resource 'Fn': Event with id [Get] is invalid. Property 'Path' is required."
+    assert (
+        message(path)
+        == f"{path}:3: resource 'Fn': Event with id [Get] is invalid. Property 'Path' is required."
+    )
 
 
 def test_error_in_generated_resource_points_at_its_origin(write: Write) -> None:
@@ -160,7 +169,9 @@ def test_parameter_errors(write: Write) -> None:
     assert message(path, Size="1", Name="X1") == (
         f"{path}:9: parameter 'Name': value 'X1' does not match the AllowedPattern [a-z]+"
     )
-    assert message(path, Size="1", Typo="1") == f"{path}: parameter overrides name undeclared parameters: Typo"
+    assert (
+        message(path, Size="1", Typo="1") == f"{path}: parameter overrides name undeclared parameters: Typo"
+    )
 
 
 def test_list_parameters(write: Write) -> None:

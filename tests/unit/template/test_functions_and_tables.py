@@ -57,7 +57,12 @@ def test_sam_functions(write: Write, tmp_path: Path) -> None:
     app = load_application(write(SAM))
     reader, other, inline = app.functions["Reader"], app.functions["Other"], app.functions["Inline"]
     assert (reader.code_dir, other.code_dir) == (tmp_path / "src", tmp_path / "other")
-    assert (reader.handler, reader.runtime, reader.memory_size, reader.timeout) == ("app.read", "python3.12", 512, 30)
+    assert (reader.handler, reader.runtime, reader.memory_size, reader.timeout) == (
+        "app.read",
+        "python3.12",
+        512,
+        30,
+    )
     assert reader.environment == {"SHARED": "one", "TABLE": "songs", "DEBUG": "true"}
     assert (reader.reserved_concurrency, reader.log_format) == (2, "JSON")
     assert (reader.application_log_level, reader.system_log_level) == ("DEBUG", "WARN")
@@ -148,7 +153,10 @@ def test_plain_cloudformation_json(write: Write, tmp_path: Path) -> None:
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "sk", "AttributeType": "N"},
         ],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
         "BillingMode": "PROVISIONED",
         "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
         "GlobalSecondaryIndexes": [

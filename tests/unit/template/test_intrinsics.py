@@ -181,7 +181,13 @@ def test_conditions(write: Write) -> None:
     DROP: !If [IsProd, !Ref AWS::NoValue, kept]
     """.replace("    ", "")
     assert variables(write, lines) == {"IF": "yep", "NOT": "nope", "AND": "yep", "OR": "nope"}
-    assert variables(write, lines, Env="dev") == {"IF": "nope", "NOT": "yep", "AND": "nope", "OR": "yep", "DROP": "kept"}
+    assert variables(write, lines, Env="dev") == {
+        "IF": "nope",
+        "NOT": "yep",
+        "AND": "nope",
+        "OR": "yep",
+        "DROP": "kept",
+    }
 
 
 def test_resources_with_false_condition_are_dropped(write: Write) -> None:

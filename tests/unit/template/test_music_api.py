@@ -79,7 +79,9 @@ def test_sam_also_creates_the_stage_named_stage(api: RestApi) -> None:
 
 def test_resource_tree(api: RestApi) -> None:
     routes = {
-        resource.path: {name: (m.integration.type, m.integration.function) for name, m in resource.methods.items()}
+        resource.path: {
+            name: (m.integration.type, m.integration.function) for name, m in resource.methods.items()
+        }
         for resource in api.resources
     }
     table = {"PUT": ("AWS_PROXY", "DemoCreateTable"), "DELETE": ("AWS_PROXY", "DemoDeleteTable")}
@@ -117,7 +119,11 @@ def test_functions(app: Application) -> None:
     }
     assert {name: f.handler for name, f in app.functions.items()} == handlers
     for name, function in app.functions.items():
-        assert (function.name, function.runtime, function.code_dir) == (name, "python3.12", REPO / "music_api")
+        assert (function.name, function.runtime, function.code_dir) == (
+            name,
+            "python3.12",
+            REPO / "music_api",
+        )
         assert (function.timeout, function.memory_size, function.inline_code) == (10, 128, None)
         assert function.arn == f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
         assert function.role_arn == f"arn:aws:iam::123456789012:role/serverlite-{name}Role"
@@ -137,7 +143,9 @@ def test_policy_enabled_adds_the_deny_statement() -> None:
 
 def test_other_region_and_account() -> None:
     app = load_application(TEMPLATE, region="eu-west-1", account_id="111122223333")
-    assert app.functions["DemoHandleItem"].arn == "arn:aws:lambda:eu-west-1:111122223333:function:DemoHandleItem"
+    assert (
+        app.functions["DemoHandleItem"].arn == "arn:aws:lambda:eu-west-1:111122223333:function:DemoHandleItem"
+    )
     stage = app.rest_apis[0].stages["Test"]
     assert stage.access_log is not None
     assert stage.access_log.destination_arn == "arn:aws:logs:eu-west-1:111122223333:log-group:DemoRESTAPI:*"

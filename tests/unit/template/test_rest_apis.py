@@ -87,8 +87,17 @@ Resources:
 
 def test_tutorial_resource_tree(write: Write) -> None:
     (api,) = load_application(write(TUTORIAL)).rest_apis
-    assert (api.logical_id, api.name, api.endpoint_type, api.policy) == ("Api", "DemoRESTAPI", "REGIONAL", None)
-    assert [resource.path for resource in api.resources] == ["/", "/DemoResourceMusic", "/DemoResourceMusic/{id}"]
+    assert (api.logical_id, api.name, api.endpoint_type, api.policy) == (
+        "Api",
+        "DemoRESTAPI",
+        "REGIONAL",
+        None,
+    )
+    assert [resource.path for resource in api.resources] == [
+        "/",
+        "/DemoResourceMusic",
+        "/DemoResourceMusic/{id}",
+    ]
     root, music, item = api.resources
     assert music.methods == {}
     assert item.methods == {

@@ -433,7 +433,7 @@ def _check_count(function: Function, arities: dict[str, int], findings: _Finding
 
 
 def _compare_paths(first: Path, second: Path, findings: _Findings) -> None:
-    for a, b in zip(first.parts, second.parts):
+    for a, b in zip(first.parts, second.parts, strict=False):
         if isinstance(a, int) != isinstance(b, int):
             findings.add(
                 "conflict",
