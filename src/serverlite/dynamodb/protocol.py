@@ -1,6 +1,7 @@
 """DynamoDB's JSON 1.0 protocol, socket-free: ``handle(target, body) -> (status, body)``.
 
-``X-Amz-Target: DynamoDB_20120810.<Operation>`` picks the operation module from one table.
+``X-Amz-Target: DynamoDB_20120810.<Operation>`` picks the operation module from one table, built from
+the `OPERATION` name each module of operations/ declares.
 Protocol errors as DynamoDB sends them (dynalite index.js, observed): a body that is not JSON is a
 ``com.amazon.coral.service#SerializationException`` and an unknown target a
 ``com.amazon.coral.service#UnknownOperationException``, both 400 without a message.
@@ -11,7 +12,9 @@ write can never interleave with another request.
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 import time
 import traceback
@@ -20,22 +23,13 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from serverlite.dynamodb import operations
 from serverlite.dynamodb.errors import (
     DynamoDBError,
     InternalServerError,
     SerializationException,
     UnknownOperationException,
     render_error,
-)
-from serverlite.dynamodb.operations import (
-    create_table,
-    delete_item,
-    delete_table,
-    describe_table,
-    get_item,
-    list_tables,
-    put_item,
-    update_item,
 )
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.storage.database import Database
@@ -44,16 +38,20 @@ __all__ = ["CONTENT_TYPE", "OPERATIONS", "TARGET_PREFIX", "DynamoDBServer"]
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 TARGET_PREFIX = "DynamoDB_20120810."
-OPERATIONS: dict[str, ModuleType] = {
-    "CreateTable": create_table,
-    "DeleteTable": delete_table,
-    "DescribeTable": describe_table,
-    "ListTables": list_tables,
-    "PutItem": put_item,
-    "GetItem": get_item,
-    "UpdateItem": update_item,
-    "DeleteItem": delete_item,
-}
+
+
+def _discover_operations() -> dict[str, ModuleType]:
+    """The one table from wire name to module: every module of operations/ that declares `OPERATION`."""
+    found: dict[str, ModuleType] = {}
+    for info in pkgutil.iter_modules(operations.__path__):
+        module = importlib.import_module(f"{operations.__name__}.{info.name}")
+        name = getattr(module, "OPERATION", None)
+        if isinstance(name, str):
+            found[name] = module
+    return found
+
+
+OPERATIONS: dict[str, ModuleType] = _discover_operations()
 
 
 class DynamoDBServer:

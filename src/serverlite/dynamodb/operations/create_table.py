@@ -20,6 +20,8 @@ from serverlite.dynamodb.storage.database import Database
 
 __all__ = ["CreateTableRequest", "execute", "validate"]
 
+OPERATION = "CreateTable"
+
 _INVALID = "One or more parameter values were invalid: "
 _KEY_SCHEMA = ("List", {"AttributeName": "String", "KeyType": "String"})
 _THROUGHPUT = {"ReadCapacityUnits": "Long", "WriteCapacityUnits": "Long"}

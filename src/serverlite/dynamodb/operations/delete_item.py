@@ -16,6 +16,8 @@ from serverlite.dynamodb.values import Item
 
 __all__ = ["DeleteItemRequest", "execute", "validate"]
 
+OPERATION = "DeleteItem"
+
 
 @dataclass(frozen=True, slots=True)
 class DeleteItemRequest:

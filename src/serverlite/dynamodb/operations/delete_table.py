@@ -18,6 +18,8 @@ from serverlite.dynamodb.storage.database import Database
 
 __all__ = ["DeleteTableRequest", "execute", "validate"]
 
+OPERATION = "DeleteTable"
+
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection
 _PROTECTED = (
     "Resource cannot be deleted as it is currently protected against deletion. "

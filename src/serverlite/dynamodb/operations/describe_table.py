@@ -12,6 +12,8 @@ from serverlite.dynamodb.storage.database import Database
 
 __all__ = ["DescribeTableRequest", "execute", "validate"]
 
+OPERATION = "DescribeTable"
+
 
 @dataclass(frozen=True, slots=True)
 class DescribeTableRequest:

@@ -19,6 +19,8 @@ from serverlite.dynamodb.values import Item
 
 __all__ = ["GetItemRequest", "execute", "validate"]
 
+OPERATION = "GetItem"
+
 
 @dataclass(frozen=True, slots=True)
 class GetItemRequest:

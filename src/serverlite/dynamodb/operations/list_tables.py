@@ -15,6 +15,8 @@ from serverlite.dynamodb.storage.database import Database
 
 __all__ = ["ListTablesRequest", "execute", "validate"]
 
+OPERATION = "ListTables"
+
 _DEFAULT_LIMIT = 100
 
 

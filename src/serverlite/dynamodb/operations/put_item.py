@@ -16,6 +16,8 @@ from serverlite.dynamodb.values import Item
 
 __all__ = ["PutItemRequest", "execute", "validate"]
 
+OPERATION = "PutItem"
+
 
 @dataclass(frozen=True, slots=True)
 class PutItemRequest:

@@ -23,6 +23,8 @@ from serverlite.dynamodb.values import Item
 
 __all__ = ["UpdateItemRequest", "execute", "validate"]
 
+OPERATION = "UpdateItem"
+
 
 @dataclass(frozen=True, slots=True)
 class UpdateItemRequest:
