@@ -67,6 +67,25 @@ class ItemStore:
         )
         return (_decode(row[0]) for row in cursor)
 
+    def scan(
+        self, table: str, *, after: tuple[bytes, bytes] | None = None, limit: int | None = None
+    ) -> Iterator[tuple[bytes, bytes, Item]]:
+        """Every item of a table as (hash key bytes, range key bytes, item), in storage-key order.
+
+        `after` resumes strictly after that key; `limit` caps the rows read from SQLite.
+        """
+        sql = "SELECT hash_key, range_key, item FROM items WHERE table_name = ?"
+        params: list[object] = [table]
+        if after is not None:
+            sql += " AND (hash_key, range_key) > (?, ?)"
+            params += [after[0], after[1]]
+        sql += " ORDER BY hash_key, range_key"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        cursor = self._connection.execute(sql, params)
+        return ((row[0], row[1], _decode(row[2])) for row in cursor)
+
 
 def _decode(text: str) -> Item:
     item: Item = json.loads(text)
