@@ -49,6 +49,7 @@ class ExecutionEnvironment:
         self._initialized = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._polling: asyncio.Task[t.Any] | None = None
+        self._peak_mb = 0
         self.alive = False
 
     async def start(self) -> None:
@@ -165,16 +166,17 @@ class ExecutionEnvironment:
         return "\t".join(fields) + "\t"
 
     def _max_memory_mb(self) -> int:
+        """The worker's peak resident memory (VmHWM); the last reading once the process is gone."""
         if self._process is None:
-            return 0
+            return self._peak_mb
         try:
             status = Path(f"/proc/{self._process.pid}/status").read_text()
         except OSError:
-            return 0
+            return self._peak_mb
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
-                return math.ceil(int(line.split()[1]) / 1024)
-        return 0
+                self._peak_mb = max(self._peak_mb, math.ceil(int(line.split()[1]) / 1024))
+        return self._peak_mb
 
     # --- the Runtime API session (called by RuntimeApiServer) ---
 
@@ -242,6 +244,7 @@ class ExecutionEnvironment:
         """End the worker now (SIGKILL) and wait for it."""
         self.alive = False
         if self._process is not None and self._process.returncode is None:
+            self._max_memory_mb()  # read before the process is gone, for the REPORT line
             try:
                 self._process.kill()
             except ProcessLookupError:

@@ -127,15 +127,20 @@ def test_timeout_kills_and_replaces_the_environment(data_dir):
     assert first.function_error == "Unhandled"
     assert second.function_error is None and json.loads(second.payload)["body"] == "slept"
     assert any(f"{first.request_id} Task timed out after 1.0" in line for line in lines)
+    report = next(line for line in lines if f"REPORT RequestId: {first.request_id}" in line)
+    assert "Max Memory Used: 0 MB" not in report and "Max Memory Used: " in report
 
 
 def test_crash_is_an_exit_error_and_next_invocation_succeeds(data_dir):
     crash = make_function("handlers.crash", name="Crash")
 
     async def scenario(service):
-        return await service.invoke("Crash", b"{}")
+        crashed = await service.invoke("Crash", b'{"crash": true}')
+        return crashed, await service.invoke("Crash", b"{}")
 
-    result, _ = _run([crash], data_dir, scenario)
+    (result, after), _ = _run([crash], data_dir, scenario)
+    assert after.function_error is None and json.loads(after.payload)["body"] == "alive"
+    assert result.function_error == "Unhandled"
     assert json.loads(result.payload) == {
         "errorType": "Runtime.ExitError",
         "errorMessage": f"RequestId: {result.request_id} Error: Runtime exited with error: exit status 3",
