@@ -14,6 +14,7 @@ from serverlite.children import die_with_parent
 from serverlite.config import Config
 from serverlite.gateway.gateway import Gateway
 from serverlite.gateway.server import GatewayServer
+from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.invoker import InvocationResult
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
@@ -118,6 +119,7 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
     )
+    _check_runtimes(application, config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     stop = stop or asyncio.Event()
     _install_signal_handlers(stop)
@@ -132,6 +134,7 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             endpoint = dynamodb.url
         await _create_tables(application.tables, endpoint, config.region)
         runtime = LambdaService(application.functions, _runtime_settings(config, endpoint))
+        runtime.start()
         server = GatewayServer(
             Gateway(application.rest_apis, runtime, account_id=config.account_id), config.host, config.port
         )
@@ -175,6 +178,16 @@ async def invoke_once(config: Config, function_name: str, event: bytes) -> Invoc
         await runtime.close()
 
 
+def _check_runtimes(application: Application, config: Config) -> None:
+    for function in application.functions.values():
+        try:
+            warning = runtime_warning(function)
+        except UnsupportedRuntime as error:
+            raise StartupError(f"{config.template}: {error}") from None
+        if warning:
+            _say(warning)
+
+
 def _runtime_settings(config: Config, dynamodb_endpoint: str) -> RuntimeSettings:
     return RuntimeSettings(
         region=config.region,
@@ -182,6 +195,7 @@ def _runtime_settings(config: Config, dynamodb_endpoint: str) -> RuntimeSettings
         data_dir=config.data_dir,
         endpoint_environment={"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint},
         max_concurrency=config.max_concurrency,
+        hot_reload=config.hot_reload,
     )
 
 

@@ -55,6 +55,7 @@ def main() -> None:
     type=int,
     help="Most execution environments per function.",
 )
+@click.option("--no-reload", is_flag=True, help="Do not restart workers when function code changes.")
 def start(
     template: Path,
     host: str,
@@ -66,6 +67,7 @@ def start(
     parameter_overrides: str | None,
     vpcs: tuple[str, ...],
     max_concurrency: int,
+    no_reload: bool,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
     from serverlite.app import StartupError, serve
@@ -86,6 +88,7 @@ def start(
             parameter_overrides=parse_parameter_overrides(parameter_overrides),
             vpcs=dict(parse_vpc(v) for v in vpcs),
             max_concurrency=max_concurrency,
+            hot_reload=not no_reload,
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None

@@ -24,6 +24,7 @@ class Config:
     parameter_overrides: Mapping[str, str] = field(default_factory=dict)
     vpcs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_concurrency: int = 16
+    hot_reload: bool = True
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:

@@ -198,3 +198,30 @@ def test_default_template_and_data_dir_beside_it(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
+
+
+def test_unsupported_runtime_is_refused_at_start(tmp_path):
+    template = tmp_path / "node.yaml"
+    template.write_text(
+        textwrap.dedent("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          NodeFn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: index.handler
+              Runtime: nodejs20.x
+              CodeUri: .
+        """)
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "serverlite", "start", "--template", str(template), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"Error: {template}: function 'NodeFn': Runtime nodejs20.x is not supported "
+        "(serverlite runs Python functions only)"
+    )

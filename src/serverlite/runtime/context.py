@@ -40,6 +40,8 @@ class RuntimeSettings:
     python: str = sys.executable
     max_concurrency: int = 16
     init_timeout: float = 10.0
+    idle_timeout: float = 600.0  # Lambda keeps an idle environment warm for minutes, not forever
+    hot_reload: bool = True
 
 
 def new_log_stream_name(now: dt.datetime | None = None) -> str:
@@ -61,6 +63,9 @@ def lambda_environment(
     environment.update(settings.endpoint_environment)
     environment.update(function.environment)
     environment.update(_reserved(function, settings, runtime_api, log_stream))
+    if function.application_log_level:
+        # LoggingConfig.ApplicationLogLevel: read by the runtime client (awslambdaric bootstrap).
+        environment["AWS_LAMBDA_LOG_LEVEL"] = function.application_log_level
     environment.update(_sandbox(function, tmp_dir))
     return environment
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["exit_error", "timeout_error"]
+__all__ = ["exit_error", "out_of_memory_error", "timeout_error"]
 
 
 def timeout_error(request_id: str, timeout_seconds: float) -> bytes:
@@ -28,6 +28,13 @@ def exit_error(request_id: str, reason: str) -> bytes:
     """The payload when the runtime process exits during an invocation (`Runtime.ExitError`)."""
     return _payload(
         "Runtime.ExitError", f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+    )
+
+
+def out_of_memory_error(request_id: str, reason: str) -> bytes:
+    """The payload when the function used more than its MemorySize and was killed."""
+    return _payload(
+        "Runtime.OutOfMemory", f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
     )
 
 

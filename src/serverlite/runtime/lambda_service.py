@@ -48,6 +48,51 @@ class LambdaService:
             self._pools[function.name] = pool
             self._pools.setdefault(function.logical_id, pool)
 
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop_watching = asyncio.Event()
+
+    def start(self) -> None:
+        """Start the background work: reaping idle environments and, if enabled, hot reload."""
+        self._tasks.append(asyncio.ensure_future(self._reap_forever()))
+        if self._settings.hot_reload:
+            self._tasks.append(asyncio.ensure_future(self._watch_code()))
+
+    async def _reap_forever(self) -> None:
+        interval = max(0.05, min(self._settings.idle_timeout / 2, 30.0))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for pool in set(self._pools.values()):
+                pool.reap(self._settings.idle_timeout, now)
+
+    async def _watch_code(self) -> None:
+        import watchfiles
+
+        folders = {pool.function.code_dir for pool in self._pools.values() if pool.function.code_dir.is_dir()}
+        if not folders:
+            return
+        ignored = self._settings.data_dir.resolve()
+
+        def interesting(change: watchfiles.Change, path: str) -> bool:
+            return watchfiles.DefaultFilter()(change, path) and not path.startswith(str(ignored))
+
+        async for changes in watchfiles.awatch(
+            *folders, watch_filter=interesting, stop_event=self._stop_watching, debounce=50, step=10
+        ):
+            self.code_changed([path for _, path in changes])
+
+    def code_changed(self, paths: t.Sequence[str]) -> list[str]:
+        """Recycle the pools whose code folder holds one of `paths`; returns their function names."""
+        recycled = []
+        for pool in set(self._pools.values()):
+            folder = str(pool.function.code_dir.resolve())
+            if any(path == folder or path.startswith(folder + "/") for path in paths):
+                pool.recycle()
+                recycled.append(pool.function.name)
+        if recycled:
+            print(f"Code changed: reloading {', '.join(sorted(recycled))}", flush=True)
+        return recycled
+
     def _spawn(self, function: Function) -> ExecutionEnvironment:
         return ExecutionEnvironment(function, self._settings, self._output)
 
@@ -66,7 +111,11 @@ class LambdaService:
         return await pool.invoke(event, trace_id=trace_id or new_trace_id(), client_context=client_context)
 
     async def close(self) -> None:
-        """Stop every worker."""
+        """Stop the background work and every worker."""
+        self._stop_watching.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         pools: set[FunctionPool] = set(self._pools.values())
         await asyncio.gather(*(pool.close() for pool in pools), return_exceptions=True)
 

@@ -24,6 +24,7 @@ class FunctionPool:
         self._idle: list[ExecutionEnvironment] = []
         self._all: set[ExecutionEnvironment] = set()
         self._waiters: list[asyncio.Future[ExecutionEnvironment | None]] = []
+        self._background: set[asyncio.Future[None]] = set()
         self._closed = False
 
     @property
@@ -72,6 +73,8 @@ class FunctionPool:
         return env
 
     def _release(self, env: ExecutionEnvironment) -> None:
+        if env.stale and env.alive:
+            self._retire(env)
         if not env.alive or self._closed:
             self._all.discard(env)
             env = None  # type: ignore[assignment]  # a slot freed: a waiter may create a new environment
@@ -82,10 +85,32 @@ class FunctionPool:
         if env is not None:
             self._idle.append(env)
 
+    def _retire(self, env: ExecutionEnvironment) -> None:
+        env.alive = False
+        self._all.discard(env)
+        self._background.add(task := asyncio.ensure_future(env.kill()))
+        task.add_done_callback(self._background.discard)
+
+    def recycle(self) -> None:
+        """The code changed: idle environments go now, busy ones after their invocation."""
+        for env in list(self._all):
+            env.stale = True
+        for env in self._idle:
+            self._retire(env)
+        self._idle.clear()
+
+    def reap(self, idle_seconds: float, now: float) -> int:
+        """Retire environments idle for longer than `idle_seconds`; returns how many."""
+        expired = [env for env in self._idle if now - env.last_used > idle_seconds]
+        for env in expired:
+            self._idle.remove(env)
+            self._retire(env)
+        return len(expired)
+
     async def close(self) -> None:
         """Kill every environment."""
         self._closed = True
         envs = list(self._all)
         self._all.clear()
         self._idle.clear()
-        await asyncio.gather(*(env.kill() for env in envs), return_exceptions=True)
+        await asyncio.gather(*(env.kill() for env in envs), *self._background, return_exceptions=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 import shutil
 import signal
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from serverlite.children import die_with_parent
 from serverlite.runtime.context import RuntimeSettings, lambda_environment, new_log_stream_name
-from serverlite.runtime.errors import exit_error, timeout_error
+from serverlite.runtime.errors import exit_error, out_of_memory_error, timeout_error
 from serverlite.runtime.invoker import InvocationResult
 from serverlite.runtime.runtime_api import Delivery, RuntimeApiServer
 from serverlite.template.model import Function
@@ -27,6 +28,10 @@ __all__ = ["ExecutionEnvironment", "OutputSink"]
 
 OutputSink = t.Callable[[Function, str, str], None]
 """Receives (function, log stream name, one line of output)."""
+
+# Fast invocations never pay for the memory watchdog: it first looks after 50 ms, then every 50 ms.
+_MEMORY_CHECK_DELAY = 0.05
+_MEMORY_CHECK_INTERVAL = 0.05
 
 
 class ExecutionEnvironment:
@@ -50,6 +55,10 @@ class ExecutionEnvironment:
         self._tasks: list[asyncio.Task[None]] = []
         self._polling: asyncio.Task[t.Any] | None = None
         self._peak_mb = 0
+        self._out_of_memory = False
+        self._watchdog: asyncio.TimerHandle | None = None
+        self.last_used = time.monotonic()
+        self.stale = False  # the code changed: retire after the current invocation
         self.alive = False
 
     async def start(self) -> None:
@@ -101,6 +110,7 @@ class ExecutionEnvironment:
             return self._finish(request_id, *self._init_failure(request_id), started=time.monotonic())
         started = time.monotonic()
         self._emit(f"START RequestId: {request_id} Version: $LATEST")
+        self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         try:
             payload, error_type = await asyncio.wait_for(asyncio.shield(self._result), self.function.timeout)
         except TimeoutError:
@@ -136,6 +146,10 @@ class ExecutionEnvironment:
         self, request_id: str, payload: bytes, error_type: str | None, *, started: float, cold: bool = False
     ) -> InvocationResult:
         duration_ms = (time.monotonic() - started) * 1000
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        self.last_used = time.monotonic()
         self._current = None
         self._result = None
         message = _error_message(payload) if error_type else None
@@ -164,6 +178,17 @@ class ExecutionEnvironment:
         if init_ms is not None:
             fields.append(f"Init Duration: {init_ms:.2f} ms")
         return "\t".join(fields) + "\t"
+
+    def _check_memory(self) -> None:
+        """MemorySize is a hard limit on Lambda: past it the sandbox is killed (Runtime.OutOfMemory)."""
+        if self._process is None or self._process.returncode is not None:
+            return
+        if _resident_mb(self._process.pid) > self.function.memory_size:
+            self._peak_mb = max(self._max_memory_mb(), self.function.memory_size)
+            self._out_of_memory = True
+            self._process.kill()
+            return
+        self._watchdog = asyncio.get_running_loop().call_later(_MEMORY_CHECK_INTERVAL, self._check_memory)
 
     def _max_memory_mb(self) -> int:
         """The worker's peak resident memory (VmHWM); the last reading once the process is gone."""
@@ -222,6 +247,8 @@ class ExecutionEnvironment:
         if self._result is not None and not self._result.done():
             request_id = self._current.request_id if self._current else "unknown"
             failure = self._init_error or (exit_error(request_id, _exit_reason(code)), "Runtime.ExitError")
+            if self._out_of_memory:
+                failure = (out_of_memory_error(request_id, _exit_reason(code)), "Runtime.OutOfMemory")
             self._result.set_result(failure)
         shutil.rmtree(self._tmp_dir, ignore_errors=True)
 
@@ -259,6 +286,18 @@ class ExecutionEnvironment:
         if self._polling is not None:  # the long poll of a worker that is gone
             self._polling.cancel()
         await self._api.close()
+
+
+def _resident_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * _PAGE_SIZE / (1024 * 1024)
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _error_type(payload: bytes) -> str | None:

@@ -57,3 +57,20 @@ def crash(event, context):
 def slow_proxy(event, context):
     time.sleep(2)
     return {"statusCode": 200, "body": "late"}
+
+
+def hog(event, context):
+    """Hold more memory than the function's MemorySize allows."""
+    held = b"x" * (int(event.get("mb", 200)) * 1024 * 1024)
+    time.sleep(2)
+    return {"statusCode": 200, "body": str(len(held))}
+
+
+def log_levels(event, context):
+    import logging
+
+    logger = logging.getLogger()
+    logger.debug("debug line")
+    logger.info("info line")
+    logger.warning("warning line")
+    return {"statusCode": 200}
