@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import sys
 import time
@@ -12,16 +13,16 @@ from pathlib import Path
 
 from serverlite.children import die_with_parent
 from serverlite.config import Config
-from serverlite.gateway.gateway import Gateway
+from serverlite.gateway.gateway import Gateway, TestInvokeResult
 from serverlite.gateway.server import GatewayServer
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.invoker import InvocationResult
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
 from serverlite.template.load import load_application
-from serverlite.template.model import Application, Table
+from serverlite.template.model import Application, Function, Table
 
-__all__ = ["DynamoDBProcess", "StartupError", "invoke_once", "serve"]
+__all__ = ["DynamoDBProcess", "StartupError", "invoke_once", "serve", "test_invoke_once"]
 
 
 class StartupError(Exception):
@@ -113,12 +114,7 @@ class DynamoDBProcess:
 async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
     """Run the application of `config.template` until SIGINT/SIGTERM (or `stop` is set)."""
     started = time.monotonic()
-    application = load_application(
-        config.template,
-        region=config.region,
-        account_id=config.account_id,
-        parameter_overrides=config.parameter_overrides,
-    )
+    application = _load(config)
     _check_runtimes(application, config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     stop = stop or asyncio.Event()
@@ -151,14 +147,49 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             await dynamodb.stop()
 
 
-async def invoke_once(config: Config, function_name: str, event: bytes) -> InvocationResult:
-    """Run one function once, as the Lambda console's Test button does; logs go to stderr."""
-    application = load_application(
+def _load(config: Config) -> Application:
+    return load_application(
         config.template,
         region=config.region,
         account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
     )
+
+
+def _stderr_runtime(config: Config, functions: t.Mapping[str, Function]) -> LambdaService:
+    endpoint = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
+    settings = dataclasses.replace(_runtime_settings(config, endpoint), hot_reload=False)
+    return LambdaService(
+        functions,
+        settings,
+        output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr),
+    )
+
+
+async def test_invoke_once(
+    config: Config,
+    method: str,
+    path: str,
+    *,
+    query: str | None,
+    headers: t.Sequence[tuple[str, str]],
+    body: bytes,
+    api: str | None,
+) -> TestInvokeResult:
+    """The API console's method Test, against the application's functions; function logs go to stderr."""
+    application = _load(config)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    runtime = _stderr_runtime(config, application.functions)
+    gateway = Gateway(application.rest_apis, runtime, account_id=config.account_id)
+    try:
+        return await gateway.test_invoke(method, path, query=query, headers=headers, body=body, api_id=api)
+    finally:
+        await runtime.close()
+
+
+async def invoke_once(config: Config, function_name: str, event: bytes) -> InvocationResult:
+    """Run one function once, as the Lambda console's Test button does; logs go to stderr."""
+    application = _load(config)
     function = application.function_by_name(function_name)
     if function is None:
         names = ", ".join(sorted(f.name for f in application.functions.values()))
@@ -166,12 +197,7 @@ async def invoke_once(config: Config, function_name: str, event: bytes) -> Invoc
             f"{config.template.name}: no function named {function_name!r} (functions: {names})"
         )
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    endpoint = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
-    runtime = LambdaService(
-        {function.logical_id: function},
-        _runtime_settings(config, endpoint),
-        output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr),
-    )
+    runtime = _stderr_runtime(config, {function.logical_id: function})
     try:
         return await runtime.invoke(function.logical_id, event)
     finally:

@@ -100,8 +100,8 @@ def start(
         pass
 
 
-def _template_option(function):  # type: ignore[no-untyped-def]
-    return click.option(
+_LOCAL_OPTIONS = [
+    click.option(
         "--template",
         "-t",
         "template",
@@ -109,62 +109,129 @@ def _template_option(function):  # type: ignore[no-untyped-def]
         show_default=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="SAM or CloudFormation template.",
-    )(function)
+    ),
+    click.option(
+        "--dynamodb-endpoint",
+        metavar="URL",
+        help="DynamoDB the functions call [default: the one `serverlite start` runs on --dynamodb-port].",
+    ),
+    click.option("--dynamodb-port", default=8000, show_default=True, type=int),
+    click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path)),
+    click.option("--region", default="us-east-1", show_default=True),
+    click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values."),
+]
+
+
+def _local_options(function: t.Callable[..., None]) -> t.Callable[..., None]:
+    """The options of commands that run the template's functions once, beside `serverlite start`."""
+    for option in reversed(_LOCAL_OPTIONS):
+        function = option(function)
+    return function
+
+
+def _local_config(options: dict[str, t.Any]) -> Config:
+    template = Path(options["template"]).resolve()
+    return Config(
+        template=template,
+        data_dir=(options["data_dir"] or template.parent / ".serverlite").resolve(),
+        dynamodb_port=options["dynamodb_port"],
+        region=options["region"],
+        dynamodb_endpoint=options["dynamodb_endpoint"],
+        parameter_overrides=parse_parameter_overrides(options["parameter_overrides"]),
+    )
+
+
+def _run_local(coroutine: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
+    from serverlite.app import StartupError
+    from serverlite.template.errors import TemplateError
+
+    try:
+        return asyncio.run(coroutine)
+    except (TemplateError, StartupError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
-@_template_option
 @click.argument("function_name", metavar="FUNCTION")
 @click.option("--event", "-e", "event_file", type=click.File("rb"), help="Event JSON file, or - for stdin.")
-@click.option(
-    "--dynamodb-endpoint",
-    metavar="URL",
-    help="DynamoDB the function calls [default: the one `serverlite start` runs on --dynamodb-port].",
-)
-@click.option("--dynamodb-port", default=8000, show_default=True, type=int)
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--region", default="us-east-1", show_default=True)
-@click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values.")
-def invoke(
-    template: Path,
-    function_name: str,
-    event_file: t.BinaryIO | None,
-    dynamodb_endpoint: str | None,
-    dynamodb_port: int,
-    data_dir: Path | None,
-    region: str,
-    parameter_overrides: str | None,
-) -> None:
+@_local_options
+def invoke(function_name: str, event_file: t.BinaryIO | None, **options: t.Any) -> None:
     """Run FUNCTION once with an event (default `{}`) and print its result, like the console's Test tab.
 
     The function's log goes to stderr; the exit status is 1 when the function failed.
     """
     import json
 
-    from serverlite.app import StartupError, invoke_once
-    from serverlite.template.errors import TemplateError
+    from serverlite.app import invoke_once
 
-    event = event_file.read() if event_file is not None else b"{}"
+    event = (event_file.read() if event_file is not None else b"{}") or b"{}"
     try:
-        json.loads(event or b"{}")
+        json.loads(event)
     except ValueError as error:
         raise click.BadParameter(f"the event is not JSON: {error}", param_hint="--event") from None
-    template = template.resolve()
-    config = Config(
-        template=template,
-        data_dir=(data_dir or template.parent / ".serverlite").resolve(),
-        dynamodb_port=dynamodb_port,
-        region=region,
-        dynamodb_endpoint=dynamodb_endpoint,
-        parameter_overrides=parse_parameter_overrides(parameter_overrides),
-    )
-    try:
-        result = asyncio.run(invoke_once(config, function_name, event or b"{}"))
-    except (TemplateError, StartupError) as error:
-        raise click.ClickException(str(error)) from None
+    result = _run_local(invoke_once(_local_config(options), function_name, event))
     click.echo(result.payload.decode("utf-8", errors="replace"))
     if result.failed:
         raise SystemExit(1)
+
+
+@main.command("test-invoke")
+@click.argument("method")
+@click.argument("path")
+@click.option("--header", "-H", "headers", multiple=True, metavar="'name:value'", help="A request header.")
+@click.option("--query", metavar="STRING", help="Query string, e.g. 'table=Music&artist=x'.")
+@click.option("--body", metavar="TEXT", help="Request body.")
+@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@_local_options
+def test_invoke(
+    method: str,
+    path: str,
+    headers: tuple[str, ...],
+    query: str | None,
+    body: str | None,
+    api: str | None,
+    **options: t.Any,
+) -> None:
+    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened."""
+    import json
+
+    from serverlite.app import test_invoke_once
+    from serverlite.gateway.errors import MissingAuthenticationToken
+
+    pairs = []
+    for header in headers:
+        name, sep, value = header.partition(":")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected 'name:value', got {header!r}", param_hint="--header")
+        pairs.append((name.strip(), value.strip()))
+    coroutine = test_invoke_once(
+        _local_config(options),
+        method.upper(),
+        path,
+        query=query,
+        headers=pairs,
+        body=(body or "").encode(),
+        api=api,
+    )
+    try:
+        result = _run_local(coroutine)
+    except MissingAuthenticationToken:
+        raise click.ClickException(f"no method {method.upper()} on resource {path}") from None
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    shown = {
+        name: value for name, value in result.headers if name not in ("x-amzn-RequestId", "x-amz-apigw-id")
+    }
+    click.echo(f"Request: {path}{'?' + query if query else ''}")
+    click.echo(f"Status: {result.status}")
+    click.echo(f"Latency: {result.latency_ms} ms")
+    click.echo("Response body")
+    click.echo(result.body.decode("utf-8", errors="replace"))
+    click.echo("Response headers")
+    click.echo(json.dumps(shown))
+    click.echo("Logs")
+    for line in result.log:
+        click.echo(line)
 
 
 @main.command()

@@ -215,7 +215,16 @@ def test_unsupported_runtime_is_refused_at_start(tmp_path):
         """)
     )
     done = subprocess.run(
-        [sys.executable, "-m", "serverlite", "start", "--template", str(template), "--port", str(free_port())],
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "start",
+            "--template",
+            str(template),
+            "--port",
+            str(free_port()),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -225,3 +234,41 @@ def test_unsupported_runtime_is_refused_at_start(tmp_path):
         f"Error: {template}: function 'NodeFn': Runtime nodejs20.x is not supported "
         "(serverlite runs Python functions only)"
     )
+
+
+def test_test_invoke_is_the_console_method_test(start_serverlite):
+    """The tutorial's API console Test: `table:Music` in the Headers box on PUT .../DemoResourceMusicTable."""
+    server = start_serverlite().wait_ready()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "test-invoke",
+            "PUT",
+            "/DemoResourceMusic/DemoResourceMusicTable",
+            "-H",
+            "table:Music",
+            "--dynamodb-port",
+            str(server.dynamodb_port),
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["Request: /DemoResourceMusic/DemoResourceMusicTable", "Status: 200"]
+    assert lines[3:5] == ["Response body", '"Table created"']
+    assert lines[5] == "Response headers" and json.loads(lines[6])["Content-Type"] == "application/json"
+    assert lines[7] == "Logs" and lines[8].startswith("Execution log for request ")
+    messages = [line.split(" : ", 1)[1] for line in lines[9:]]
+    assert messages[0].startswith("Starting execution for request: ")
+    assert messages[1] == "HTTP Method: PUT, Resource Path: /DemoResourceMusic/DemoResourceMusicTable"
+    assert "Method request headers: {table=Music}" in messages
+    assert messages[-2:] == ["Successfully completed execution", "Method completed with status: 200"]
+    # The table really exists now: the running API sees it.
+    assert server.request("PUT", TABLE, {"table": "Music"})[0] == 409

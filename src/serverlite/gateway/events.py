@@ -48,6 +48,8 @@ _DROPPED_HEADERS = frozenset(
 )
 # Forwarded with this casing whatever the client sent (reference 1.5).
 _CANONICAL_NAMES = {"authorization": "Authorization", "user-agent": "User-Agent"}
+# The console's backend SDK, as test-invoke events show it (reference 1.10).
+TEST_INVOKE_USER_AGENT = "aws-internal/3 aws-sdk-java/1.12.x"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EXTENDED_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -87,11 +89,18 @@ def build_proxy_event(
     identity: RequestIdentity,
     *,
     binary_body: bool = False,
+    test_invoke: bool = False,
 ) -> dict[str, t.Any]:
-    """The event an `AWS_PROXY` integration sends to the function."""
-    headers, multi_headers = _header_maps(request, identity)
+    """The event an `AWS_PROXY` integration sends to the function (`test_invoke`: the console's Test)."""
+    if test_invoke:
+        headers, multi_headers = _typed_header_maps(request)
+    else:
+        headers, multi_headers = _header_maps(request, identity)
     query, multi_query = _query_maps(request.raw_query)
     body, is_base64 = _body(request.body, binary_body)
+    context = _request_context(request, match, identity)
+    if test_invoke:
+        context.update(_test_invoke_context(match, identity))
     return {
         "resource": match.resource.path,
         "path": match.path,
@@ -102,7 +111,7 @@ def build_proxy_event(
         "multiValueQueryStringParameters": multi_query,
         "pathParameters": match.path_parameters,
         "stageVariables": dict(match.stage.variables) or None,
-        "requestContext": _request_context(request, match, identity),
+        "requestContext": context,
         "body": body,
         "isBase64Encoded": is_base64,
     }
@@ -117,6 +126,38 @@ def _header_maps(
         single[name] = value
         multi.setdefault(name, []).append(value)
     return single, multi
+
+
+def _typed_header_maps(
+    request: GatewayRequest,
+) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+    """Test invoke passes only the headers typed in, and null when there are none (reference 1.10)."""
+    if not request.headers:
+        return None, None
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in request.headers:
+        single[name] = value
+        multi.setdefault(name, []).append(value)
+    return single, multi
+
+
+def _test_invoke_context(match: RouteMatch, identity: RequestIdentity) -> dict[str, t.Any]:
+    """What the console's method Test changes in `requestContext` (reference 1.10)."""
+    return {
+        "stage": "test-invoke-stage",
+        "path": match.resource.path,
+        "domainName": "testPrefix.testDomainName",
+        "domainPrefix": "testPrefix",
+        "identity": {
+            **_identity_template(),
+            "accountId": identity.account_id,
+            "sourceIp": "test-invoke-source-ip",
+            "apiKey": "test-invoke-api-key",
+            "apiKeyId": "test-invoke-api-key-id",
+            "userAgent": TEST_INVOKE_USER_AGENT,
+        },
+    }
 
 
 def _forwarded_headers(request: GatewayRequest, identity: RequestIdentity) -> list[tuple[str, str]]:
@@ -193,21 +234,25 @@ def _request_context(
     }
 
 
-def _identity(request: GatewayRequest) -> dict[str, str | None]:
+def _identity_template() -> dict[str, str | None]:
     return {
         "cognitoIdentityPoolId": None,
         "accountId": None,
         "cognitoIdentityId": None,
         "caller": None,
-        "sourceIp": request.source_ip,
+        "sourceIp": None,
         "principalOrgId": None,
         "accessKey": None,
         "cognitoAuthenticationType": None,
         "cognitoAuthenticationProvider": None,
         "userArn": None,
-        "userAgent": request.header("User-Agent"),
+        "userAgent": None,
         "user": None,
     }
+
+
+def _identity(request: GatewayRequest) -> dict[str, str | None]:
+    return {**_identity_template(), "sourceIp": request.source_ip, "userAgent": request.header("User-Agent")}
 
 
 def encode_event(event: dict[str, t.Any]) -> bytes:

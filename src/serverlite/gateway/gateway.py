@@ -6,6 +6,8 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from serverlite.gateway.errors import GatewayError, InternalServerError, RequestTooLarge
 from serverlite.gateway.events import (
@@ -15,18 +17,31 @@ from serverlite.gateway.events import (
     new_extended_request_id,
     new_trace_id,
 )
+from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.integration import invoke_proxy
 from serverlite.gateway.media_types import first_accept, is_binary
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
 from serverlite.gateway.router import RouteMatch, Router
 from serverlite.runtime.invoker import Invoker
-from serverlite.template.model import RestApi
+from serverlite.template.model import RestApi, Stage
 
-__all__ = ["Gateway", "MAX_PAYLOAD_BYTES"]
+__all__ = ["MAX_PAYLOAD_BYTES", "Gateway", "TestInvokeResult"]
 
 logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit (reference 4.5)
+_TEST_INVOKE_STAGE = "test-invoke-stage"
+
+
+@dataclass(frozen=True)
+class TestInvokeResult:
+    """What the console's method Test panel shows."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    log: list[str]
+    latency_ms: int
 
 
 class Gateway:
@@ -54,6 +69,52 @@ class Gateway:
             response = InternalServerError().to_response()
         return _stamp(response, identity, traced)
 
+    async def test_invoke(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str | None = None,
+        headers: Sequence[tuple[str, str]] = (),
+        body: bytes = b"",
+        api_id: str | None = None,
+    ) -> TestInvokeResult:
+        """The console's method Test: no stage, no authorization, the event differences of reference 1.10.
+
+        Raises MissingAuthenticationToken when no method matches.
+        """
+        api = self._api(api_id)
+        target = path + (f"?{query}" if query else "")
+        request = GatewayRequest(
+            method=method,
+            target=target,
+            headers=tuple(headers),
+            body=body,
+            source_ip="test-invoke-source-ip",
+            host="testPrefix.testDomainName",
+        )
+        identity = self._identity(request)
+        stage = Stage(name=_TEST_INVOKE_STAGE, deployment_id=_deployment_of(api))
+        match = self._router.match_without_stage(api.id, method, path, stage)
+        log = ExecutionLog(identity.request_id)
+        started = time.monotonic()
+        try:
+            response = await self._integrate(request, match, identity, log=log, test_invoke=True)
+        except GatewayError as error:
+            log.add(str(error))
+            response = error.to_response()
+        log.add(f"Method completed with status: {response.status}")
+        latency = round((time.monotonic() - started) * 1000)
+        return TestInvokeResult(
+            response.status, response.headers, response.body, log.test_invoke_lines(), latency
+        )
+
+    def _api(self, api_id: str | None) -> RestApi:
+        for api in self.apis:
+            if api_id in (None, api.id, api.logical_id, api.name):
+                return api
+        raise LookupError(f"no REST API {api_id!r}")
+
     def _identity(self, request: GatewayRequest) -> RequestIdentity:
         trace = request.header("X-Amzn-Trace-Id")
         return RequestIdentity(
@@ -65,15 +126,28 @@ class Gateway:
         )
 
     async def _integrate(
-        self, request: GatewayRequest, match: RouteMatch, identity: RequestIdentity
+        self,
+        request: GatewayRequest,
+        match: RouteMatch,
+        identity: RequestIdentity,
+        *,
+        log: ExecutionLog | None = None,
+        test_invoke: bool = False,
     ) -> GatewayResponse:
         integration = match.method.integration
         if integration.type != "AWS_PROXY" or integration.function is None:
             raise InternalServerError(f"Unsupported integration type {integration.type}")
         binary_types = match.api.binary_media_types
         event = build_proxy_event(
-            request, match, identity, binary_body=is_binary(request.header("Content-Type"), binary_types)
+            request,
+            match,
+            identity,
+            binary_body=is_binary(request.header("Content-Type"), binary_types),
+            test_invoke=test_invoke,
         )
+        endpoint_uri = _lambda_endpoint(integration.uri)
+        if log is not None:
+            _log_method_request(log, request, match, identity, endpoint_uri)
         outcome = await invoke_proxy(
             self._invoker,
             integration.function,
@@ -81,8 +155,75 @@ class Gateway:
             timeout_ms=integration.timeout_ms,
             trace_id=identity.trace_id,
             binary_response=is_binary(first_accept(request.header("Accept")), binary_types),
+            log=log,
+            endpoint_uri=endpoint_uri,
         )
+        if log is not None:
+            response = outcome.response
+            log.data(
+                f"Method response body after transformations: {response.body.decode('utf-8', 'replace')}"
+            )
+            log.data(f"Method response headers: {java_map(response.headers)}")
+            log.add("Successfully completed execution")
         return outcome.response
+
+
+def _log_method_request(
+    log: ExecutionLog,
+    request: GatewayRequest,
+    match: RouteMatch,
+    identity: RequestIdentity,
+    endpoint_uri: str,
+) -> None:
+    """The first lines of reference 5.3's sequence, up to the endpoint request."""
+    log.add(f"Starting execution for request: {identity.request_id}")
+    log.add(f"HTTP Method: {request.method}, Resource Path: {match.path}")
+    log.data(f"Method request path: {java_map(match.path_parameters or {})}")
+    log.data(f"Method request query string: {java_map(_query_pairs(request.raw_query))}")
+    log.data(f"Method request headers: {java_map(request.headers)}")
+    log.data(f"Method request body before transformations: {request.body.decode('utf-8', errors='replace')}")
+    log.add(f"Endpoint request URI: {endpoint_uri}")
+    # The console's Test has no stage: its source ARN says `null` there (reference 1.10).
+    stage = "null" if match.stage.name == _TEST_INVOKE_STAGE else match.stage.name
+    source_arn = (
+        f"arn:aws:execute-api:{_region(endpoint_uri)}:{identity.account_id}:{match.api.id}/{stage}"
+        f"/{match.method.http_method if match.method.http_method != 'ANY' else '*'}{match.resource.path}"
+    )
+    log.data(
+        "Endpoint request headers: "
+        + java_map(
+            {
+                "x-amzn-lambda-integration-tag": identity.request_id,
+                "Authorization": "*" * 40 + "serverl",
+                "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(identity.epoch_ms / 1000)),
+                "x-amzn-apigateway-api-id": match.api.id,
+                "X-Amz-Source-Arn": source_arn,
+                "Accept": "application/json",
+                "User-Agent": f"AmazonAPIGateway_{match.api.id}",
+                "X-Amzn-Trace-Id": identity.trace_id,
+                "Content-Type": "application/json",
+            }
+        )
+    )
+
+
+def _query_pairs(raw_query: str | None) -> list[tuple[str, str]]:
+    return parse_qsl(raw_query or "", keep_blank_values=True)
+
+
+def _lambda_endpoint(uri: str) -> str:
+    """`arn:aws:apigateway:<r>:lambda:path/2015-03-31/...` -> `https://lambda.<r>.amazonaws.com/2015-03-31/...`."""
+    prefix, _, path = uri.partition(":lambda:path")
+    region = prefix.rsplit(":", 1)[-1] or "us-east-1"
+    return f"https://lambda.{region}.amazonaws.com{path}"
+
+
+def _region(endpoint_uri: str) -> str:
+    return endpoint_uri.split("lambda.", 1)[-1].split(".", 1)[0]
+
+
+def _deployment_of(api: RestApi) -> str:
+    return next(iter(api.stages.values())).deployment_id if api.stages else "test-invoke-deployment"
 
 
 def _stamp(response: GatewayResponse, identity: RequestIdentity, traced: bool) -> GatewayResponse:

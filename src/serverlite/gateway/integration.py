@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import json
+import time
 from dataclasses import dataclass
 
 from serverlite.gateway.errors import (
@@ -20,11 +21,13 @@ from serverlite.gateway.errors import (
     InternalServerError,
     MalformedProxyResponse,
 )
+from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.messages import GatewayResponse
 from serverlite.runtime.invoker import FunctionNotFound, InvocationResult, Invoker
 
 __all__ = ["ProxyOutcome", "invoke_proxy", "map_proxy_response"]
 
+_MALFORMED = "Execution failed due to configuration error: Malformed Lambda proxy response"
 _ALLOWED_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
 # Response headers API Gateway renames rather than pass on (reference 2.6).
 _REMAPPED = frozenset({"connection", "content-length", "date", "server"})
@@ -40,9 +43,21 @@ class ProxyOutcome:
 
 
 async def invoke_proxy(
-    invoker: Invoker, function: str, event: bytes, *, timeout_ms: int, trace_id: str, binary_response: bool
+    invoker: Invoker,
+    function: str,
+    event: bytes,
+    *,
+    timeout_ms: int,
+    trace_id: str,
+    binary_response: bool,
+    log: ExecutionLog | None = None,
+    endpoint_uri: str = "",
 ) -> ProxyOutcome:
     """Invoke the function and map its result; raises a GatewayError on failure."""
+    if log is not None:
+        log.data(f"Endpoint request body after transformations: {event.decode('utf-8', errors='replace')}")
+        log.add(f"Sending request to {endpoint_uri}")
+    started = time.monotonic()
     task = asyncio.ensure_future(invoker.invoke(function, event, trace_id=trace_id))
     try:
         # Shielded: on an integration timeout the function keeps running, as on AWS.
@@ -51,6 +66,8 @@ async def invoke_proxy(
         raise EndpointTimeout("Execution failed due to a timeout error") from None
     except FunctionNotFound:
         raise InternalServerError(f"Function not found: {function}") from None
+    if log is not None:
+        _log_lambda_response(log, result, trace_id, (time.monotonic() - started) * 1000)
     if result.failed:
         raise FunctionFailed(
             f"Lambda execution failed with status 200 due to customer function error: "
@@ -59,14 +76,36 @@ async def invoke_proxy(
     return ProxyOutcome(map_proxy_response(result.payload, binary_response=binary_response), result)
 
 
+def _log_lambda_response(
+    log: ExecutionLog, result: InvocationResult, trace_id: str, latency_ms: float
+) -> None:
+    log.add(f"Received response. Status: 200, Integration latency: {round(latency_ms)} ms")
+    headers = {
+        "Date": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime()),
+        "Content-Type": "application/json",
+        "Content-Length": len(result.payload),
+        "Connection": "keep-alive",
+        "x-amzn-RequestId": result.request_id,
+        "x-amzn-Remapped-Content-Length": 0,
+        "X-Amz-Executed-Version": "$LATEST",
+        "X-Amzn-Trace-Id": f"{trace_id.replace('Root=', 'root=')};sampled=0",
+    }
+    if result.failed:
+        headers["X-Amz-Function-Error"] = "Unhandled"
+    log.data(f"Endpoint response headers: {java_map(headers)}")
+    log.data(
+        f"Endpoint response body before transformations: {result.payload.decode('utf-8', errors='replace')}"
+    )
+
+
 def map_proxy_response(payload: bytes, *, binary_response: bool = False) -> GatewayResponse:
     """Validate a proxy result and turn it into the client's response; raises MalformedProxyResponse."""
     try:
         result = json.loads(payload)
     except ValueError:
-        raise MalformedProxyResponse("Malformed Lambda proxy response") from None
+        raise MalformedProxyResponse(_MALFORMED) from None
     if not isinstance(result, dict) or not _ALLOWED_KEYS.issuperset(result):
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     status = _status(result.get("statusCode"))
     headers = _headers(result.get("headers"), result.get("multiValueHeaders"))
     body = _body(result.get("body"), result.get("isBase64Encoded"), binary_response)
@@ -79,15 +118,15 @@ def _status(value: object) -> int:
     if value is None:
         return 200
     if isinstance(value, bool):
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     if isinstance(value, int):
         status = value
     elif isinstance(value, str) and value.strip().isdigit():
         status = int(value)
     else:
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     if not 100 <= status <= 599:
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     return status
 
 
@@ -98,18 +137,18 @@ def _header_value(value: object) -> str:
         return value
     if isinstance(value, (int, float)):
         return str(value)
-    raise MalformedProxyResponse("Malformed Lambda proxy response")
+    raise MalformedProxyResponse(_MALFORMED)
 
 
 def _headers(single: object, multi: object) -> list[tuple[str, str]]:
     if single is not None and not isinstance(single, dict):
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     if multi is not None and not isinstance(multi, dict):
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     merged: dict[str, tuple[str, list[str]]] = {}
     for name, values in (multi or {}).items():
         if not isinstance(values, list):
-            raise MalformedProxyResponse("Malformed Lambda proxy response")
+            raise MalformedProxyResponse(_MALFORMED)
         merged[name.lower()] = (name, [_header_value(v) for v in values])
     for name, value in (single or {}).items():
         text = _header_value(value)
@@ -130,12 +169,12 @@ def _body(body: object, is_base64: object, binary_response: bool) -> bytes:
     if body is None:
         return b""
     if not isinstance(body, str):
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     if is_base64 is not None and not isinstance(is_base64, bool):
-        raise MalformedProxyResponse("Malformed Lambda proxy response")
+        raise MalformedProxyResponse(_MALFORMED)
     if is_base64 and binary_response:
         try:
             return base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
-            raise MalformedProxyResponse("Malformed Lambda proxy response") from None
+            raise MalformedProxyResponse(_MALFORMED) from None
     return body.encode("utf-8")

@@ -114,6 +114,20 @@ class Router:
             return RouteMatch(routes.api, stage, resource, chosen, path, params or None)
         raise MissingAuthenticationToken(f"{method} {raw_path}")
 
+    def match_without_stage(self, api_id: str, method: str, path: str, stage: Stage) -> RouteMatch:
+        """Route `method path` within one API, as the console's method Test does (no stage in the path)."""
+        routes = self._by_id.get(api_id)
+        if routes is not None:
+            event_path = "/" + path.lstrip("/")
+            trimmed = event_path[:-1] if event_path.endswith("/") and event_path != "/" else event_path
+            found = routes.match(_segments(trimmed))
+            if found is not None:
+                resource, params = found
+                chosen = resource.methods.get(method) or resource.methods.get("ANY")
+                if chosen is not None:
+                    return RouteMatch(routes.api, stage, resource, chosen, event_path, params or None)
+        raise MissingAuthenticationToken(f"{method} {path}")
+
     def _candidates(self, host: str) -> list[_ApiRoutes]:
         # `<apiId>.execute-api.<anything>` picks one API, as the default hostname does on AWS.
         label = host.split(".", 1)[0].lower() if ".execute-api." in host.lower() else ""

@@ -176,3 +176,42 @@ def test_binary_body_is_base64():
 
 def test_request_time_is_clf_in_utc():
     assert request_time(1553114310423) == "20/Mar/2019:20:38:30 +0000"
+
+
+def test_test_invoke_event_differences():
+    """Reference 1.10: the console's method Test (test-invoke captures)."""
+    request = GatewayRequest(
+        method="GET",
+        target="/music/7?x=1",
+        headers=(("table", "Music"),),
+        body=b"",
+        source_ip="test-invoke-source-ip",
+        host="testPrefix.testDomainName",
+    )
+    match = Router([API]).match_without_stage(
+        "abc123defg", "GET", "/music/7", Stage(name="test-invoke-stage", deployment_id="x1y2z3")
+    )
+    event = build_proxy_event(request, match, IDENTITY, test_invoke=True)
+    assert event["headers"] == {"table": "Music"} and event["multiValueHeaders"] == {"table": ["Music"]}
+    assert event["path"] == "/music/7" and event["pathParameters"] == {"id": "7"}
+    context = event["requestContext"]
+    assert (context["stage"], context["path"]) == ("test-invoke-stage", "/music/{id}")
+    assert (context["domainName"], context["domainPrefix"]) == ("testPrefix.testDomainName", "testPrefix")
+    identity = context["identity"]
+    assert (identity["sourceIp"], identity["apiKey"], identity["apiKeyId"]) == (
+        "test-invoke-source-ip",
+        "test-invoke-api-key",
+        "test-invoke-api-key-id",
+    )
+    assert identity["accountId"] == "123456789012"
+    assert identity["userAgent"].startswith("aws-internal/3 aws-sdk-java/")
+
+
+def test_test_invoke_without_headers_gives_null_maps():
+    request = GatewayRequest(method="GET", target="/music/7", headers=(), body=b"", source_ip="x")
+    match = Router([API]).match_without_stage(
+        "abc123defg", "GET", "/music/7", Stage(name="test-invoke-stage", deployment_id="x1y2z3")
+    )
+    event = build_proxy_event(request, match, IDENTITY, test_invoke=True)
+    assert event["headers"] is None and event["multiValueHeaders"] is None
+    assert event["queryStringParameters"] is None
