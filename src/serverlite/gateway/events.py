@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import time
 import typing as t
@@ -51,7 +52,6 @@ _CANONICAL_NAMES = {"authorization": "Authorization", "user-agent": "User-Agent"
 # The console's backend SDK, as test-invoke events show it (reference 1.10).
 TEST_INVOKE_USER_AGENT = "aws-internal/3 aws-sdk-java/1.12.x"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_EXTENDED_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class RequestIdentity:
 
 def new_extended_request_id() -> str:
     """16 characters ending in `=`, like `Jq3xYHk2IAMEabc=` (reference 1.2)."""
-    return "".join(secrets.choice(_EXTENDED_ID_ALPHABET) for _ in range(15)) + "="
+    return base64.b64encode(os.urandom(12)).decode("ascii")[:15] + "="
 
 
 def new_trace_id(now: float | None = None) -> str:
