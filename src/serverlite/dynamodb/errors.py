@@ -14,10 +14,12 @@ from typing import Any, ClassVar
 __all__ = [
     "ConditionalCheckFailedException",
     "DynamoDBError",
+    "IdempotentParameterMismatchException",
     "InternalServerError",
     "ResourceInUseException",
     "ResourceNotFoundException",
     "SerializationException",
+    "TransactionCanceledException",
     "UnknownOperationException",
     "ValidationException",
     "render_error",
@@ -71,6 +73,40 @@ class ConditionalCheckFailedException(DynamoDBError):
 
     aws_type = _DYNAMODB + "ConditionalCheckFailedException"
     default_message = "The conditional request failed"
+
+
+class TransactionCanceledException(DynamoDBError):
+    """A transaction was cancelled; ``CancellationReasons`` holds one reason per action, in order.
+
+    Wire shape observed from AWS (aws/aws-sdk-net#1292): capital ``Message`` and
+    ``{"Code": "None"}`` for actions that did not fail; the message lists the codes in order:
+    ``Transaction cancelled, please refer cancellation reasons for specific reasons [None, ...]``.
+    """
+
+    aws_type = _DYNAMODB + "TransactionCanceledException"
+    message_key = "Message"
+
+    def __init__(self, reasons: list[dict[str, Any]]) -> None:
+        codes = ", ".join(reason["Code"] for reason in reasons)
+        super().__init__(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            extra={"CancellationReasons": reasons},
+        )
+
+
+class IdempotentParameterMismatchException(DynamoDBError):
+    """A ClientRequestToken was reused with different parameters within its 10-minute window.
+
+    The member is ``Message`` (botocore dynamodb service-2.json); AWS's text is not recorded by any
+    source we have, so the message below is serverlite's own wording.
+    """
+
+    aws_type = _DYNAMODB + "IdempotentParameterMismatchException"
+    message_key = "Message"
+    default_message = (
+        "The request uses the same client token as a previous, but non-identical request. "
+        "Do not reuse a client token with different requests, unless the requests are identical."
+    )
 
 
 class UnknownOperationException(DynamoDBError):

@@ -39,7 +39,7 @@ from serverlite.dynamodb.expressions.ast import (
 )
 from serverlite.dynamodb.values import AttributeValue, compare, type_of
 
-__all__ = ["RESERVED_WORDS", "ExpressionContext"]
+__all__ = ["RESERVED_WORDS", "ExpressionContext", "path_heads"]
 
 RESERVED_WORDS = frozenset(
     word
@@ -151,7 +151,7 @@ class ExpressionContext:
     def projection(self, text: str) -> Projection:
         """Parse, check and resolve a ProjectionExpression (raises ValidationException)."""
         result: Projection = self._analyse(
-            "ProjectionExpression", text, parser.parse_projection, self._check_paths, _UPDATE_ORDER
+            "ProjectionExpression", text, parser.parse_projection, self._check_projection, _UPDATE_ORDER
         )
         return result
 
@@ -235,6 +235,17 @@ class ExpressionContext:
     def _check_paths(self, tree: Any, findings: _Findings) -> None:
         for node in _walk(tree):
             self._check_placeholders(node, findings, "value")
+
+    def _check_projection(self, tree: Projection, findings: _Findings) -> None:
+        """Paths, then overlaps: ``a, a`` and ``a, a.b`` are rejected on the resolved names
+        (nubo-db/dynamodb-conformance tests/tier3/error-messages/query.test.ts)."""
+        self._check_paths(tree, findings)
+        earlier: list[Path] = []
+        for path in tree.paths:
+            resolved = self._resolved_path(path)
+            for other in earlier:
+                _compare_paths(other, resolved, findings)
+            earlier.append(resolved)
 
     # -- update expressions --------------------------------------------------------------------
 
@@ -448,6 +459,11 @@ def _compare_paths(first: Path, second: Path, findings: _Findings) -> None:
         "Two document paths overlap with each other; must remove or rewrite one of these "
         f"paths; path one: {first}, path two: {second}",
     )
+
+
+def path_heads(tree: Any) -> list[str]:
+    """The first name of every document path in a resolved expression, in source order."""
+    return [str(node.parts[0]) for node in _walk(tree) if isinstance(node, Path)]
 
 
 def _operands(node: Comparison | Between | In) -> tuple[Any, ...]:

@@ -18,11 +18,13 @@ from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.shapes import Constraints, check_shape
 from serverlite.dynamodb.storage.database import Database
 
-__all__ = ["CreateTableRequest", "execute", "validate"]
+__all__ = ["CreateTableRequest", "describe_new_table", "execute", "index_description", "validate"]
 
 OPERATION = "CreateTable"
 
 _INVALID = "One or more parameter values were invalid: "
+_MAX_LOCAL = 5
+_MAX_GLOBAL = 20
 _KEY_SCHEMA = ("List", {"AttributeName": "String", "KeyType": "String"})
 _THROUGHPUT = {"ReadCapacityUnits": "Long", "WriteCapacityUnits": "Long"}
 _PROJECTION = {"ProjectionType": "String", "NonKeyAttributes": ("List", "String")}
@@ -161,25 +163,79 @@ def _check_key_schema(request: dict[str, Any]) -> None:
 
 
 def _check_indexes(request: dict[str, Any]) -> None:
+    """LSI then GSI rules, in dynalite validations/createTable.js order (observed AWS).
+
+    Limits: 5 LSIs and 20 GSIs per table
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-secondary-indexes).
+    """
     definitions = [d["AttributeName"] for d in request["AttributeDefinitions"]]
-    local = request.get("LocalSecondaryIndexes")
-    if local is not None and len(request["KeySchema"]) != 2:
-        raise ValidationException(
-            _INVALID + "Table KeySchema does not have a range key, which is required when "
-            "specifying a LocalSecondaryIndex"
-        )
     seen: set[str] = set()
-    for index in [*(local or ()), *(request.get("GlobalSecondaryIndexes") or ())]:
-        keys = [k["AttributeName"] for k in index.get("KeySchema") or ()]
-        if any(key not in definitions for key in keys):
+    local = request.get("LocalSecondaryIndexes")
+    if local is not None:
+        if not local:
+            raise ValidationException(_INVALID + "List of LocalSecondaryIndexes is empty")
+        if len(request["KeySchema"]) != 2:
             raise ValidationException(
-                _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
-                f"Keys: [{', '.join(keys)}], AttributeDefinitions: "
-                f"[{', '.join(definitions)}]"
+                _INVALID + "Table KeySchema does not have a range key, which is required when "
+                "specifying a LocalSecondaryIndex"
             )
-        if index.get("IndexName") in seen:
-            raise ValidationException(_INVALID + f"Duplicate index name: {index.get('IndexName')}")
-        seen.add(index.get("IndexName", ""))
+        for index in local:
+            _check_index(index, definitions, seen, request["KeySchema"][0]["AttributeName"])
+        if len(local) > _MAX_LOCAL:
+            raise ValidationException(
+                _INVALID + f"LocalSecondaryIndex count exceeds the per-table limit of {_MAX_LOCAL}"
+            )
+    glob = request.get("GlobalSecondaryIndexes")
+    if glob is not None:
+        if not glob:
+            raise ValidationException(_INVALID + "List of GlobalSecondaryIndexes is empty")
+        for index in glob:
+            _check_index(index, definitions, seen, None)
+        if len(glob) > _MAX_GLOBAL:
+            raise ValidationException(
+                _INVALID + f"GlobalSecondaryIndex count exceeds the per-table limit of {_MAX_GLOBAL}"
+            )
+
+
+def _check_index(
+    index: dict[str, Any], definitions: list[str], seen: set[str], table_hash: str | None
+) -> None:
+    """One index's key schema and projection; table_hash is set for an LSI."""
+    schema = index.get("KeySchema") or []
+    keys = [k["AttributeName"] for k in schema]
+    if any(key not in definitions for key in keys):
+        raise ValidationException(
+            _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+            f"Keys: [{', '.join(keys)}], AttributeDefinitions: [{', '.join(definitions)}]"
+        )
+    if len(keys) == 2 and keys[0] == keys[1]:
+        raise ValidationException(
+            "Both the Hash Key and the Range Key element in the KeySchema have the same name"
+        )
+    if schema[0]["KeyType"] != "HASH":
+        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    if len(schema) == 2 and schema[1]["KeyType"] != "RANGE":
+        raise ValidationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+    name = index.get("IndexName")
+    if table_hash is not None:
+        if len(schema) != 2:
+            raise ValidationException(
+                _INVALID + f"Index KeySchema does not have a range key for index: {name}"
+            )
+        if keys[0] != table_hash:
+            raise ValidationException(
+                _INVALID + "Index KeySchema does not have the same leading hash key as table KeySchema "
+                f"for index: {name}. index hash key: {keys[0]}, table hash key: {table_hash}"
+            )
+    projection = index.get("Projection") or {}
+    kind = projection.get("ProjectionType")
+    if kind is None:
+        raise ValidationException(_INVALID + "Unknown ProjectionType: null")
+    if projection.get("NonKeyAttributes") and kind != "INCLUDE":
+        raise ValidationException(_INVALID + f"ProjectionType is {kind}, but NonKeyAttributes is specified")
+    if name in seen:
+        raise ValidationException(_INVALID + f"Duplicate index name: {name}")
+    seen.add(str(name))
 
 
 def execute(request: CreateTableRequest, storage: Database, environment: Environment) -> dict[str, Any]:
@@ -215,9 +271,13 @@ def describe_new_table(request: CreateTableRequest, environment: Environment) ->
             "LastUpdateToPayPerRequestDateTime": now,
         }
     if request.local_indexes:
-        description["LocalSecondaryIndexes"] = [_index(i, arn, None) for i in request.local_indexes]
+        description["LocalSecondaryIndexes"] = [
+            index_description(i, arn, None) for i in request.local_indexes
+        ]
     if request.global_indexes:
-        description["GlobalSecondaryIndexes"] = [_index(i, arn, "ACTIVE") for i in request.global_indexes]
+        description["GlobalSecondaryIndexes"] = [
+            index_description(i, arn, "ACTIVE") for i in request.global_indexes
+        ]
     description.update(_stream(request.stream_specification, arn, now))
     if request.table_class:
         description["TableClassSummary"] = {"TableClass": request.table_class}
@@ -229,7 +289,8 @@ def _throughput(read: int, write: int) -> dict[str, int]:
     return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write}
 
 
-def _index(index: dict[str, Any], table_arn: str, status: str | None) -> dict[str, Any]:
+def index_description(index: dict[str, Any], table_arn: str, status: str | None) -> dict[str, Any]:
+    """A new index as DescribeTable shows it (GSIs carry IndexStatus and ProvisionedThroughput)."""
     described: dict[str, Any] = {
         "IndexName": index["IndexName"],
         "KeySchema": index["KeySchema"],

@@ -1,12 +1,14 @@
-"""DeleteItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html"""
+"""DeleteItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html
+
+`parse` and `apply` are shared with BatchWriteItem's DeleteRequest and TransactWriteItems' Delete.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
-from serverlite.dynamodb.expressions.evaluate import evaluate
+from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.operations import item_request
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
@@ -14,7 +16,7 @@ from serverlite.dynamodb.operations.schema import request_key, require_table
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
 
-__all__ = ["DeleteItemRequest", "execute", "validate"]
+__all__ = ["DeleteItemRequest", "apply", "execute", "parse", "validate"]
 
 OPERATION = "DeleteItem"
 
@@ -25,14 +27,19 @@ class DeleteItemRequest:
 
     table_name: str
     key: Item
-    condition: Any
-    return_values: str
-    return_old_on_failure: bool
+    condition: Any = None
+    return_values: str = "NONE"
+    return_old_on_failure: bool = False
 
 
 def validate(request: dict[str, Any]) -> DeleteItemRequest:
-    """Types, constraints, key values, ReturnValues, then the condition."""
+    """Types, constraints, then everything `parse` checks."""
     item_request.check_request(request, "Key", return_values=True)
+    return parse(request)
+
+
+def parse(request: dict[str, Any]) -> DeleteItemRequest:
+    """Key values, ReturnValues, then the condition and its placeholders."""
     key = item_request.validated_item(request["Key"])
     if request.get("ReturnValues") not in (None, "NONE", "ALL_OLD"):
         raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
@@ -51,14 +58,18 @@ def validate(request: dict[str, Any]) -> DeleteItemRequest:
     )
 
 
+def apply(request: DeleteItemRequest, storage: Database) -> tuple[Item | None, Item | None]:
+    """Check the condition and delete inside the caller's transaction; (old item, None)."""
+    table = require_table(storage, request.table_name)
+    hash_key, range_key = request_key(table, request.key)
+    old = storage.items.get(request.table_name, hash_key, range_key)
+    item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
+    storage.items.delete(request.table_name, hash_key, range_key)
+    return old, None
+
+
 def execute(request: DeleteItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:
     """Check the condition against the current item and delete, in one transaction."""
     with storage.transaction():
-        table = require_table(storage, request.table_name)
-        hash_key, range_key = request_key(table, request.key)
-        old = storage.items.get(request.table_name, hash_key, range_key)
-        if request.condition is not None and not evaluate(request.condition, old):
-            extra = {"Item": old} if request.return_old_on_failure and old else None
-            raise ConditionalCheckFailedException(extra=extra)
-        storage.items.delete(request.table_name, hash_key, range_key)
+        old, _ = apply(request, storage)
     return {"Attributes": old} if request.return_values == "ALL_OLD" and old else {}

@@ -33,7 +33,12 @@ def not_found(name: str) -> str:
 
 
 def execute(request: DescribeTableRequest, storage: Database, environment: Environment) -> dict[str, Any]:
-    """The stored description with a live ItemCount (AWS refreshes it about every six hours)."""
+    """The stored description with live ItemCount and index sizes (AWS refreshes them about every
+    six hours)."""
     table = require_table(storage, request.table_name, not_found(request.table_name))
     table["ItemCount"] = storage.items.count(request.table_name)
+    for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+        for index in table.get(member) or ():
+            count, size = storage.items.index_entries.statistics(request.table_name, index["IndexName"])
+            index["ItemCount"], index["IndexSizeBytes"] = count, size
     return {"Table": table}

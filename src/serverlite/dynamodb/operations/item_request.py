@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from serverlite.dynamodb.errors import ValidationException
+from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from serverlite.dynamodb.expressions.evaluate import evaluate
 from serverlite.dynamodb.shapes import ATTRIBUTE_MAP, ATTRIBUTE_VALUE, Constraints, check_shape
 from serverlite.dynamodb.values import Item, item_size, validate_value
 
-__all__ = ["MAX_ITEM_SIZE", "SHAPE", "check_request", "reject_legacy", "validated_item"]
+__all__ = [
+    "MAX_ITEM_SIZE",
+    "SHAPE",
+    "check_condition",
+    "check_item_size",
+    "check_request",
+    "reject_legacy",
+    "validated_item",
+]
 
 # 400 KB item limit: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
 MAX_ITEM_SIZE = 400 * 1024
@@ -84,3 +93,16 @@ def reject_legacy(request: dict[str, Any], members: tuple[str, ...]) -> None:
             raise ValidationException(
                 f"serverlite does not support the legacy parameter {member}; use expressions instead"
             )
+
+
+def check_condition(condition: Any, old: Item | None, *, return_old_on_failure: bool) -> None:
+    """Raise ConditionalCheckFailedException when a condition is false for the current item.
+
+    With ``ReturnValuesOnConditionCheckFailure=ALL_OLD`` the error body carries the item as
+    ``Item`` (botocore ConditionalCheckFailedException shape; nubo-db/dynamodb-conformance
+    tests/tier3/error-messages/conditionalCheck.test.ts); nothing is added when there is no item.
+    """
+    if condition is None or evaluate(condition, old):
+        return
+    extra = {"Item": old} if return_old_on_failure and old else None
+    raise ConditionalCheckFailedException(extra=extra)

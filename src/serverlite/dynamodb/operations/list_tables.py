@@ -1,7 +1,10 @@
 """ListTables: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ListTables.html
 
 Names in ascending order, at most Limit (1..100, default 100) after ExclusiveStartTableName;
-LastEvaluatedTableName is set only when more names remain.
+LastEvaluatedTableName is set only when more names remain ("If you do not receive a
+LastEvaluatedTableName value in the response, this means that there are no more table names to be
+retrieved", API reference; dynalite test/listTables.js "should have no LastEvaluatedTableName if
+the limit is large enough"). ExclusiveStartTableName need not name an existing table.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ def validate(request: dict[str, Any]) -> ListTablesRequest:
     check_shape(request, {"ExclusiveStartTableName": "String", "Limit": "Long"})
     constraints = Constraints()
     start, limit = request.get("ExclusiveStartTableName"), request.get("Limit")
-    constraints.pattern(start, "exclusiveStartTableName", "[a-zA-Z0-9_.-]+")
-    constraints.length(start, "exclusiveStartTableName", 3, 255)
+    # Coral reports limit before exclusiveStartTableName (dynalite test/listTables.js, observed AWS).
     constraints.at_least(limit, "limit", 1)
     constraints.at_most(limit, "limit", 100)
+    constraints.pattern(start, "exclusiveStartTableName", "[a-zA-Z0-9_.-]+")
+    constraints.length(start, "exclusiveStartTableName", 3, 255)
     constraints.raise_if_any()
     return ListTablesRequest(start, int(limit) if limit is not None else _DEFAULT_LIMIT)
 

@@ -1,12 +1,14 @@
-"""PutItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html"""
+"""PutItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+
+`parse` and `apply` are shared with BatchWriteItem's PutRequest and TransactWriteItems' Put.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
-from serverlite.dynamodb.expressions.evaluate import evaluate
+from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.operations import item_request
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
@@ -14,7 +16,7 @@ from serverlite.dynamodb.operations.schema import item_key, require_table
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
 
-__all__ = ["PutItemRequest", "execute", "validate"]
+__all__ = ["PutItemRequest", "apply", "execute", "parse", "validate"]
 
 OPERATION = "PutItem"
 
@@ -25,14 +27,19 @@ class PutItemRequest:
 
     table_name: str
     item: Item
-    condition: Any
-    return_values: str
-    return_old_on_failure: bool
+    condition: Any = None
+    return_values: str = "NONE"
+    return_old_on_failure: bool = False
 
 
 def validate(request: dict[str, Any]) -> PutItemRequest:
-    """Types, constraints, item values, ReturnValues, size, then expressions (dynalite putItem.js)."""
+    """Types, constraints, then everything `parse` checks (dynalite putItem.js)."""
     item_request.check_request(request, "Item", return_values=True)
+    return parse(request)
+
+
+def parse(request: dict[str, Any]) -> PutItemRequest:
+    """Item values, ReturnValues, size, then the condition and its placeholders."""
     item = item_request.validated_item(request["Item"])
     if request.get("ReturnValues") not in (None, "NONE", "ALL_OLD"):
         raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
@@ -52,14 +59,18 @@ def validate(request: dict[str, Any]) -> PutItemRequest:
     )
 
 
+def apply(request: PutItemRequest, storage: Database) -> tuple[Item | None, Item | None]:
+    """Check the condition and write inside the caller's transaction; (old item, new item)."""
+    table = require_table(storage, request.table_name)
+    hash_key, range_key = item_key(table, request.item)
+    old = storage.items.get(request.table_name, hash_key, range_key)
+    item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
+    storage.items.put(request.table_name, hash_key, range_key, request.item)
+    return old, request.item
+
+
 def execute(request: PutItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:
     """Check the condition and write, in one transaction."""
     with storage.transaction():
-        table = require_table(storage, request.table_name)
-        hash_key, range_key = item_key(table, request.item)
-        old = storage.items.get(request.table_name, hash_key, range_key)
-        if request.condition is not None and not evaluate(request.condition, old):
-            extra = {"Item": old} if request.return_old_on_failure and old else None
-            raise ConditionalCheckFailedException(extra=extra)
-        storage.items.put(request.table_name, hash_key, range_key, request.item)
+        old, _ = apply(request, storage)
     return {"Attributes": old} if request.return_values == "ALL_OLD" and old else {}

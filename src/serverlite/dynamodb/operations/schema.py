@@ -16,7 +16,16 @@ from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.storage.keys import encode_key
 from serverlite.dynamodb.values import AttributeValue, Item, blob, type_of
 
-__all__ = ["Key", "item_key", "key_names", "request_key", "require_table"]
+__all__ = [
+    "Key",
+    "check_key_values",
+    "item_key",
+    "key_identity",
+    "key_names",
+    "key_of",
+    "request_key",
+    "require_table",
+]
 
 Key = tuple[bytes, bytes]
 _INVALID = "One or more parameter values were invalid: "
@@ -57,6 +66,28 @@ def item_key(table: dict[str, Any], item: Item) -> Key:
                 f"{_INVALID}Type mismatch for key {name} expected: {kind} actual: {actual}"
             )
     return _encode(schema, item)
+
+
+def key_of(table: dict[str, Any], item: Item) -> Item:
+    """The key attributes present in an item (BatchWriteItem checks a PutRequest item this way)."""
+    return {name: item[name] for name, _ in key_names(table) if name in item}
+
+
+def check_key_values(table: dict[str, Any], attributes: Item) -> None:
+    """Empty and oversized key values only, ignoring missing or mistyped key attributes.
+
+    TransactWriteItems reports these as a top-level ValidationException but a schema mismatch as a
+    ``ValidationError`` cancellation reason (nubo-db/dynamodb-conformance
+    tests/tier3/error-messages/transactWriteItems.test.ts, captured from AWS).
+    """
+    for position, (name, kind) in enumerate(key_names(table)):
+        if name in attributes and type_of(attributes[name]) == kind:
+            _check_key_value(name, attributes[name], is_hash=position == 0)
+
+
+def key_identity(table: dict[str, Any], attributes: Item) -> tuple[str, ...]:
+    """A comparable identity of the key attributes in an item or key (for duplicate checks)."""
+    return tuple(repr(attributes.get(name)) for name, _ in key_names(table))
 
 
 def _encode(schema: list[tuple[str, str]], values: Item) -> Key:

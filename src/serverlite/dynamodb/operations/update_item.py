@@ -1,7 +1,8 @@
 """UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
 
 A missing item is created from its key plus the update (unless the condition fails), as in
-DynamoDB and dynalite actions/updateItem.js.
+DynamoDB and dynalite actions/updateItem.js. `parse` and `apply` are shared with
+TransactWriteItems' Update.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.expressions.ast import UpdateExpression
-from serverlite.dynamodb.expressions.evaluate import evaluate
 from serverlite.dynamodb.expressions.paths import project
 from serverlite.dynamodb.expressions.update import apply_update
 from serverlite.dynamodb.operations import item_request
@@ -21,7 +21,7 @@ from serverlite.dynamodb.operations.schema import key_names, request_key, requir
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
 
-__all__ = ["UpdateItemRequest", "execute", "validate"]
+__all__ = ["UpdateItemRequest", "apply", "execute", "parse", "validate"]
 
 OPERATION = "UpdateItem"
 
@@ -39,8 +39,13 @@ class UpdateItemRequest:
 
 
 def validate(request: dict[str, Any]) -> UpdateItemRequest:
-    """Types, constraints, key values, then UpdateExpression and ConditionExpression."""
+    """Types, constraints, then everything `parse` checks."""
     item_request.check_request(request, "Key", return_values=True)
+    return parse(request)
+
+
+def parse(request: dict[str, Any]) -> UpdateItemRequest:
+    """Key values, then UpdateExpression and ConditionExpression and their placeholders."""
     key = item_request.validated_item(request["Key"])
     context = expression_context(
         request, ("UpdateExpression", "ConditionExpression"), ("AttributeUpdates", "Expected")
@@ -74,21 +79,25 @@ def _check_key_not_updated(table: dict[str, Any], update: UpdateExpression | Non
             )
 
 
+def apply(request: UpdateItemRequest, storage: Database) -> tuple[Item | None, Item | None]:
+    """Read, check the condition, update and write inside the caller's transaction; (old, new)."""
+    table = require_table(storage, request.table_name)
+    hash_key, range_key = request_key(table, request.key)
+    _check_key_not_updated(table, request.update)
+    old = storage.items.get(request.table_name, hash_key, range_key)
+    item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
+    base = old if old is not None else dict(request.key)
+    new = apply_update(request.update, base) if request.update else dict(base)
+    item_request.check_item_size(new, "Item size to update has exceeded the maximum allowed size")
+    storage.items.put(request.table_name, hash_key, range_key, new)
+    return old, new
+
+
 def execute(request: UpdateItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:
     """Read, check the condition, apply the update and write, in one transaction."""
     with storage.transaction():
-        table = require_table(storage, request.table_name)
-        hash_key, range_key = request_key(table, request.key)
-        _check_key_not_updated(table, request.update)
-        old = storage.items.get(request.table_name, hash_key, range_key)
-        if request.condition is not None and not evaluate(request.condition, old):
-            extra = {"Item": old} if request.return_old_on_failure and old else None
-            raise ConditionalCheckFailedException(extra=extra)
-        base = old if old is not None else dict(request.key)
-        new = apply_update(request.update, base) if request.update else dict(base)
-        item_request.check_item_size(new, "Item size to update has exceeded the maximum allowed size")
-        storage.items.put(request.table_name, hash_key, range_key, new)
-    return _returned(request, old, new)
+        old, new = apply(request, storage)
+    return _returned(request, old, new or {})
 
 
 def _returned(request: UpdateItemRequest, old: Item | None, new: Item) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from serverlite.dynamodb.storage import items, tables
+from serverlite.dynamodb.storage import indexes, items, tables
 
 __all__ = ["DATABASE_FILE", "DURABILITY", "Database", "open_database"]
 
@@ -27,7 +27,7 @@ class Database:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
         self.tables = tables.TableStore(connection)
-        self.items = items.ItemStore(connection)
+        self.items = items.ItemStore(connection, self.tables.indexes)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -37,6 +37,7 @@ class Database:
             yield
         except BaseException:
             self._connection.execute("ROLLBACK")
+            self.tables.forget()
             raise
         self._connection.execute("COMMIT")
 
@@ -66,4 +67,5 @@ def open_database(path: pathlib.Path | None, durability: str = "process") -> Dat
     connection.execute(f"PRAGMA synchronous={DURABILITY[durability]}")
     connection.execute(tables.SCHEMA)
     connection.execute(items.SCHEMA)
+    connection.execute(indexes.SCHEMA)
     return Database(connection)

@@ -1,15 +1,25 @@
 """Items as JSON text keyed by (table, hash key bytes, range key bytes) in a WITHOUT ROWID table.
 
 JSON keeps attribute order as written; the key columns hold storage/keys.py encodings so a
-range scan over one hash key comes back in DynamoDB's sort-key order.
+range read over one hash key comes back in DynamoDB's sort-key order. Every put and delete also
+maintains the table's secondary indexes (indexes.py) on the same connection, so index entries
+change in the caller's transaction together with the item.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from serverlite.dynamodb.storage.indexes import (
+    Bound,
+    IndexDefinition,
+    IndexStore,
+    check_item,
+    range_clauses,
+    stream_rows,
+)
 from serverlite.dynamodb.values import Item
 
 __all__ = ["ItemStore"]
@@ -21,11 +31,21 @@ SCHEMA = (
 )
 
 
-class ItemStore:
-    """Get, put, delete and range-scan items of one database."""
+def _no_indexes(table: str) -> tuple[IndexDefinition, ...]:
+    return ()
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+
+class ItemStore:
+    """Get, put, delete, range-read and scan items of one database."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        indexes: Callable[[str], tuple[IndexDefinition, ...]] = _no_indexes,
+    ) -> None:
         self._connection = connection
+        self._indexes = indexes
+        self.index_entries = IndexStore(connection)
 
     def get(self, table: str, hash_key: bytes, range_key: bytes = b"") -> Item | None:
         """The item with this key, or None."""
@@ -36,22 +56,38 @@ class ItemStore:
         return None if row is None else _decode(row[0])
 
     def put(self, table: str, hash_key: bytes, range_key: bytes, item: Item) -> None:
-        """Insert or replace an item."""
+        """Insert or replace an item, and its secondary-index entries.
+
+        Raises:
+            ValidationException: an index key attribute has the wrong type or an empty value.
+        """
+        indexes = self._indexes(table)
+        if indexes:
+            check_item(indexes, item)
+            old = self.get(table, hash_key, range_key)
+            for index in indexes:
+                self.index_entries.write(table, index, (hash_key, range_key), old, item)
         self._connection.execute(
             "INSERT OR REPLACE INTO items (table_name, hash_key, range_key, item) VALUES (?, ?, ?, ?)",
             (table, hash_key, range_key, json.dumps(item, separators=(",", ":"))),
         )
 
     def delete(self, table: str, hash_key: bytes, range_key: bytes = b"") -> None:
-        """Delete an item if present."""
+        """Delete an item if present, and its secondary-index entries."""
+        indexes = self._indexes(table)
+        if indexes:
+            old = self.get(table, hash_key, range_key)
+            for index in indexes:
+                self.index_entries.write(table, index, (hash_key, range_key), old, None)
         self._connection.execute(
             "DELETE FROM items WHERE table_name = ? AND hash_key = ? AND range_key = ?",
             (table, hash_key, range_key),
         )
 
     def delete_table(self, table: str) -> None:
-        """Delete every item of a table."""
+        """Delete every item of a table and every index entry."""
         self._connection.execute("DELETE FROM items WHERE table_name = ?", (table,))
+        self.index_entries.delete_index(table)
 
     def count(self, table: str) -> int:
         """Number of items in a table."""
@@ -59,20 +95,41 @@ class ItemStore:
         return int(row[0])
 
     def range(self, table: str, hash_key: bytes, *, forward: bool = True) -> Iterator[Item]:
-        """Items of one hash key in sort-key order (for Query, later)."""
-        order = "ASC" if forward else "DESC"
-        cursor = self._connection.execute(
-            f"SELECT item FROM items WHERE table_name = ? AND hash_key = ? ORDER BY range_key {order}",
-            (table, hash_key),
-        )
-        return (_decode(row[0]) for row in cursor)
+        """Items of one hash key in sort-key order."""
+        return (item for _, item in self.query(table, hash_key, (None, None), forward=forward))
+
+    def query(
+        self,
+        table: str,
+        hash_key: bytes,
+        bounds: tuple[Bound | None, Bound | None],
+        *,
+        forward: bool = True,
+        after: bytes | None = None,
+    ) -> Iterator[tuple[tuple[bytes, bytes], Item]]:
+        """Items of one hash key with sort key within bounds, as ((hash, range), item).
+
+        ``after`` resumes strictly after (before, when not forward) that range key. The cursor is
+        read lazily and closed when the caller stops iterating.
+        """
+        sql = "SELECT hash_key, range_key, item FROM items WHERE table_name = ? AND hash_key = ?"
+        params: list[object] = [table, hash_key]
+        clauses, extra = range_clauses("range_key", bounds)
+        sql += clauses
+        params += extra
+        if after is not None:
+            sql += " AND range_key " + (">" if forward else "<") + " ?"
+            params.append(after)
+        sql += " ORDER BY range_key " + ("ASC" if forward else "DESC")
+        return stream_rows(self._connection.execute(sql, params), 2)
 
     def scan(
         self, table: str, *, after: tuple[bytes, bytes] | None = None, limit: int | None = None
     ) -> Iterator[tuple[bytes, bytes, Item]]:
         """Every item of a table as (hash key bytes, range key bytes, item), in storage-key order.
 
-        `after` resumes strictly after that key; `limit` caps the rows read from SQLite.
+        `after` resumes strictly after that key; `limit` caps the rows read from SQLite. Rows are
+        streamed from the cursor, never loaded all at once.
         """
         sql = "SELECT hash_key, range_key, item FROM items WHERE table_name = ?"
         params: list[object] = [table]
@@ -83,8 +140,8 @@ class ItemStore:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        cursor = self._connection.execute(sql, params)
-        return ((row[0], row[1], _decode(row[2])) for row in cursor)
+        rows = stream_rows(self._connection.execute(sql, params), 2)
+        return ((key[0], key[1], item) for key, item in rows)
 
 
 def _decode(text: str) -> Item:

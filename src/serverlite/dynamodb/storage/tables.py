@@ -1,10 +1,16 @@
-"""Table metadata: each TableDescription stored as JSON text, keyed by table name."""
+"""Table metadata: each TableDescription stored as JSON text, keyed by table name.
+
+The secondary-index definitions of each table are cached, because every item write needs them;
+any change to a table's description (or a rolled-back transaction) drops the cache.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from typing import Any
+
+from serverlite.dynamodb.storage.indexes import IndexDefinition, definitions
 
 __all__ = ["TableStore"]
 
@@ -16,6 +22,7 @@ class TableStore:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
+        self._indexes: dict[str, tuple[IndexDefinition, ...]] = {}
 
     def get(self, name: str) -> dict[str, Any] | None:
         """The stored TableDescription, or None."""
@@ -24,6 +31,7 @@ class TableStore:
 
     def put(self, name: str, description: dict[str, Any]) -> None:
         """Insert or replace a TableDescription."""
+        self._indexes.pop(name, None)
         self._connection.execute(
             "INSERT OR REPLACE INTO tables (name, description) VALUES (?, ?)",
             (name, json.dumps(description, separators=(",", ":"))),
@@ -31,8 +39,22 @@ class TableStore:
 
     def delete(self, name: str) -> None:
         """Remove a table's metadata."""
+        self._indexes.pop(name, None)
         self._connection.execute("DELETE FROM tables WHERE name = ?", (name,))
 
     def names(self) -> list[str]:
         """All table names in ascending order (ListTables order)."""
         return [row[0] for row in self._connection.execute("SELECT name FROM tables ORDER BY name")]
+
+    def indexes(self, name: str) -> tuple[IndexDefinition, ...]:
+        """The table's secondary indexes (none for an unknown table), cached."""
+        cached = self._indexes.get(name)
+        if cached is None:
+            description = self.get(name)
+            cached = () if description is None else definitions(description)
+            self._indexes[name] = cached
+        return cached
+
+    def forget(self) -> None:
+        """Drop the index cache (after a rollback)."""
+        self._indexes.clear()
