@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean bench-dynamodb
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check src music_api benchmarks tests
 	$(BIN)/ruff format --check src music_api benchmarks tests
+
+# Benchmarks compare with named peers, installed on demand: wrk (Debian), dynalite (npm, under the
+# git-ignored $(PEERS)) and moto (the `bench` extra). BENCH_ARGS passes options, e.g. BENCH_ARGS='--duration 10'.
+PEERS      := benchmarks/.peers
+APT_GET    ?= apt-get
+BENCH_ARGS ?=
+
+bench-dynamodb: $(STAMP)
+	@command -v wrk >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk; }
+	@test -f $(PEERS)/node_modules/dynalite/cli.js || npm install --silent --no-fund --prefix $(PEERS) dynalite@4
+	@test -x $(BIN)/moto_server || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python benchmarks/dynamodb_throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .serverlite
