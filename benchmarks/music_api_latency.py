@@ -48,6 +48,8 @@ def _start(data_dir: Path) -> tuple[subprocess.Popen[str], int, float]:
             str(port),
             "--dynamodb-port",
             str(_free_port()),
+            "--lambda-port",
+            str(_free_port()),
             "--data-dir",
             str(data_dir),
         ],

@@ -11,14 +11,19 @@ import time
 import typing as t
 from pathlib import Path
 
+from serverlite.aws_endpoint import AwsEndpoint
 from serverlite.children import die_with_parent
 from serverlite.config import Config
 from serverlite.gateway.gateway import Gateway, TestInvokeResult
 from serverlite.gateway.server import GatewayServer
+from serverlite.logs.cloudwatch import CloudWatchLogsServer
+from serverlite.logs.store import LogStore
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
 from serverlite.runtime.context import RuntimeSettings
+from serverlite.runtime.invoke_api import LambdaInvokeApi
 from serverlite.runtime.invoker import InvocationResult
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
+from serverlite.runtime.worker import OutputSink
 from serverlite.template.load import load_application
 from serverlite.template.model import Application, Function, Table
 
@@ -119,32 +124,47 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     stop = stop or asyncio.Event()
     _install_signal_handlers(stop)
-    dynamodb: DynamoDBProcess | None = None
-    runtime: LambdaService | None = None
-    server: GatewayServer | None = None
-    try:
-        if config.dynamodb_endpoint:
-            endpoint = config.dynamodb_endpoint
-        else:
-            dynamodb = await DynamoDBProcess.start(config.host, config.dynamodb_port, config.data_dir)
-            endpoint = dynamodb.url
-        await _create_tables(application.tables, endpoint, config.region)
-        runtime = LambdaService(application.functions, _runtime_settings(config, endpoint))
-        runtime.start()
-        server = GatewayServer(
-            Gateway(application.rest_apis, runtime, account_id=config.account_id), config.host, config.port
+    async with contextlib.AsyncExitStack() as stack:
+        dynamodb_url = await _start_dynamodb(config, stack)
+        await _create_tables(application.tables, dynamodb_url, config.region)
+        store = LogStore(config.data_dir / "logs")
+        stack.callback(store.close)
+        logs = CloudWatchLogsServer(store, region=config.region, account_id=config.account_id)
+        aws = AwsEndpoint(None, logs, config.host, config.aws_port)
+        await _listen(aws, "Lambda and Logs endpoint", config.host, config.aws_port)
+        stack.push_async_callback(aws.close)
+        aws_url = f"http://{config.host}:{aws.port}"
+        runtime = LambdaService(
+            application.functions, _runtime_settings(config, dynamodb_url, aws_url), output=_log_sink(store)
         )
-        await _listen(server, config)
-        _announce(application, config, server.port, endpoint, time.monotonic() - started)
+        runtime.start()
+        stack.push_async_callback(runtime.close)
+        aws.lambda_api = LambdaInvokeApi(runtime, region=config.region, account_id=config.account_id)
+        gateway = Gateway(application.rest_apis, runtime, account_id=config.account_id)
+        server = GatewayServer(gateway, config.host, config.port)
+        await _listen(server, "Gateway", config.host, config.port)
+        stack.push_async_callback(server.close)
+        _announce(application, config, server.port, dynamodb_url, aws_url, time.monotonic() - started)
+        stack.callback(_say, "Stopping ...")
         await stop.wait()
-    finally:
-        _say("Stopping ...")
-        if server is not None:
-            await server.close()
-        if runtime is not None:
-            await runtime.close()
-        if dynamodb is not None:
-            await dynamodb.stop()
+
+
+async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> str:
+    if config.dynamodb_endpoint:
+        return config.dynamodb_endpoint
+    dynamodb = await DynamoDBProcess.start(config.host, config.dynamodb_port, config.data_dir)
+    stack.push_async_callback(dynamodb.stop)
+    return dynamodb.url
+
+
+def _log_sink(store: LogStore) -> OutputSink:
+    """Function output goes to the terminal and to the function's log group, one event per line."""
+
+    def sink(function: Function, log_stream: str, line: str) -> None:
+        terminal_output(function, log_stream, line)
+        store.append(function.log_group_name, log_stream, [(int(time.time() * 1000), line)])
+
+    return sink
 
 
 def _load(config: Config) -> Application:
@@ -214,33 +234,40 @@ def _check_runtimes(application: Application, config: Config) -> None:
             _say(warning)
 
 
-def _runtime_settings(config: Config, dynamodb_endpoint: str) -> RuntimeSettings:
+def _runtime_settings(
+    config: Config, dynamodb_endpoint: str, aws_endpoint: str | None = None
+) -> RuntimeSettings:
+    endpoints = {"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint}
+    if aws_endpoint:
+        endpoints |= {"AWS_ENDPOINT_URL_LAMBDA": aws_endpoint, "AWS_ENDPOINT_URL_LOGS": aws_endpoint}
     return RuntimeSettings(
         region=config.region,
         account_id=config.account_id,
         data_dir=config.data_dir,
-        endpoint_environment={"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint},
+        endpoint_environment=endpoints,
         max_concurrency=config.max_concurrency,
         hot_reload=config.hot_reload,
     )
 
 
-async def _listen(server: GatewayServer, config: Config) -> None:
+async def _listen(server: GatewayServer | AwsEndpoint, name: str, host: str, port: int) -> None:
     try:
         await server.start()
     except OSError as error:
-        raise StartupError(
-            f"Gateway cannot listen on {config.host}:{config.port}: {error.strerror}"
-        ) from None
+        raise StartupError(f"{name} cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-def _announce(application: Application, config: Config, port: int, endpoint: str, seconds: float) -> None:
+def _announce(
+    application: Application, config: Config, port: int, dynamodb: str, aws: str, seconds: float
+) -> None:
     base = f"http://{config.host}:{port}"
     _say(f"Gateway: {base}")
     for api in application.rest_apis:
         for stage in api.stages:
             _say(f"  {api.name} ({api.id}) stage {stage}: {base}/{stage}/")
-    _say(f"DynamoDB: {endpoint}")
+    _say(f"DynamoDB: {dynamodb}")
+    _say(f"Lambda: {aws}")
+    _say(f"Logs: {aws}")
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
 

@@ -10,6 +10,7 @@ import click
 
 from serverlite import __version__
 from serverlite.config import Config, parse_parameter_overrides, parse_vpc
+from serverlite.logs.cli import logs_command
 
 __all__ = ["main"]
 
@@ -33,6 +34,14 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=3000, show_default=True, type=int, help="Gateway port.")
 @click.option("--dynamodb-port", default=8000, show_default=True, type=int, help="Embedded DynamoDB port.")
+@click.option(
+    "--lambda-port",
+    "aws_port",
+    default=3001,
+    show_default=True,
+    type=int,
+    help="Port of the Lambda Invoke and CloudWatch Logs APIs.",
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -61,6 +70,7 @@ def start(
     host: str,
     port: int,
     dynamodb_port: int,
+    aws_port: int,
     data_dir: Path | None,
     region: str,
     dynamodb_endpoint: str | None,
@@ -83,6 +93,7 @@ def start(
             host=host,
             port=port,
             dynamodb_port=dynamodb_port,
+            aws_port=aws_port,
             region=region,
             dynamodb_endpoint=dynamodb_endpoint,
             parameter_overrides=parse_parameter_overrides(parameter_overrides),
@@ -232,6 +243,9 @@ def test_invoke(
     click.echo("Logs")
     for line in result.log:
         click.echo(line)
+
+
+main.add_command(logs_command, "logs")
 
 
 @main.command()

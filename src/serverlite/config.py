@@ -18,6 +18,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 3000
     dynamodb_port: int = 8000
+    aws_port: int = 3001
     region: str = "us-east-1"
     account_id: str = "123456789012"
     dynamodb_endpoint: str | None = None

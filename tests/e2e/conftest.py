@@ -34,6 +34,7 @@ class Serverlite:
         self.data_dir = data_dir
         self.port = free_port()
         self.dynamodb_port = free_port()
+        self.lambda_port = free_port()
         self.lines: list[str] = []
         self.started = time.monotonic()
         self.process = subprocess.Popen(
@@ -46,6 +47,8 @@ class Serverlite:
                 str(self.port),
                 "--dynamodb-port",
                 str(self.dynamodb_port),
+                "--lambda-port",
+                str(self.lambda_port),
                 "--data-dir",
                 str(data_dir),
                 *args,

@@ -184,6 +184,8 @@ def test_default_template_and_data_dir_beside_it(tmp_path):
             str(port),
             "--dynamodb-port",
             str(dynamodb_port),
+            "--lambda-port",
+            str(free_port()),
         ],
         cwd=project,
         stdout=subprocess.PIPE,

@@ -30,6 +30,7 @@ class InvocationResult:
     error_message: str | None = None
     duration_ms: float = 0.0
     init_duration_ms: float | None = None
+    log: tuple[str, ...] = ()  # the invocation's log lines, START to REPORT (for Invoke's LogType=Tail)
 
     @property
     def failed(self) -> bool:

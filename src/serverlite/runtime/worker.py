@@ -55,6 +55,7 @@ class ExecutionEnvironment:
         self._polling: asyncio.Task[t.Any] | None = None
         self._peak_mb = 0
         self._statm: int | None = None
+        self._log: list[str] | None = None
         self._out_of_memory = False
         self._watchdog: asyncio.TimerHandle | None = None
         self.last_used = time.monotonic()
@@ -109,6 +110,7 @@ class ExecutionEnvironment:
         if cold and not await self._wait_initialized():
             return self._finish(request_id, *self._init_failure(request_id), started=time.monotonic())
         started = time.monotonic()
+        self._log = []
         self._emit(f"START RequestId: {request_id} Version: $LATEST")
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         try:
@@ -156,6 +158,7 @@ class ExecutionEnvironment:
         init_ms = self._init_duration_ms if cold else None
         self._emit(f"END RequestId: {request_id}")
         self._emit(self._report_line(request_id, duration_ms, init_ms))
+        log, self._log = tuple(self._log or ()), None
         return InvocationResult(
             request_id=request_id,
             payload=payload,
@@ -164,6 +167,7 @@ class ExecutionEnvironment:
             error_message=message,
             duration_ms=duration_ms,
             init_duration_ms=init_ms,
+            log=log,
         )
 
     def _report_line(self, request_id: str, duration_ms: float, init_ms: float | None) -> str:
@@ -279,6 +283,8 @@ class ExecutionEnvironment:
             self._emit(line.decode("utf-8", errors="replace").rstrip("\n"))
 
     def _emit(self, line: str) -> None:
+        if self._log is not None:
+            self._log.append(line)
         self._output(self.function, self.log_stream, line)
 
     async def kill(self) -> None:
