@@ -20,8 +20,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/ruff check src music_api benchmarks tests
-	$(BIN)/ruff format --check src music_api benchmarks tests
+	$(BIN)/ruff check src music_api benchmarks tests examples
+	$(BIN)/ruff format --check src music_api benchmarks tests examples
 
 # Benchmarks compare with named peers, installed on demand: wrk (Debian), dynalite (npm, under the
 # git-ignored $(PEERS)) and moto (the `bench` extra). BENCH_ARGS passes options, e.g. BENCH_ARGS='--duration 10'.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PATHS = ["src", "music_api", "benchmarks", "tests"]
+PATHS = ["src", "music_api", "benchmarks", "tests", "examples"]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
