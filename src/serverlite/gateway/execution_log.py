@@ -39,11 +39,14 @@ class ExecutionLog:
 
     request_id: str
     data_trace: bool = True
+    errors_only: bool = False  # LoggingLevel ERROR: only the lines that report a failure
     clock: Callable[[], float] = time.time
     events: list[tuple[int, str]] = field(default_factory=list)
 
-    def add(self, message: str) -> None:
+    def add(self, message: str, *, error: bool = False) -> None:
         """Record one event, truncated to 1024 bytes as CloudWatch receives it."""
+        if self.errors_only and not error:
+            return
         encoded = message.encode("utf-8")
         if len(encoded) > MAX_EVENT_BYTES:
             message = encoded[:MAX_EVENT_BYTES].decode("utf-8", errors="ignore") + _TRUNCATED

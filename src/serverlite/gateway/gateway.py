@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import time
 import uuid
@@ -16,13 +18,21 @@ from serverlite.gateway.events import (
     encode_event,
     new_extended_request_id,
     new_trace_id,
+    request_time,
 )
 from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.integration import invoke_proxy
+from serverlite.gateway.logs import (
+    LogSink,
+    execution_log_group,
+    method_setting,
+    new_stream_name,
+    render_access_log,
+)
 from serverlite.gateway.media_types import first_accept, is_binary
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
 from serverlite.gateway.router import RouteMatch, Router
-from serverlite.runtime.invoker import Invoker
+from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.template.model import RestApi, Stage
 
 __all__ = ["MAX_PAYLOAD_BYTES", "Gateway", "TestInvokeResult"]
@@ -47,27 +57,77 @@ class TestInvokeResult:
 class Gateway:
     """API Gateway REST APIs of one application, served over any transport."""
 
-    def __init__(self, apis: Sequence[RestApi], invoker: Invoker, *, account_id: str) -> None:
+    def __init__(
+        self, apis: Sequence[RestApi], invoker: Invoker, *, account_id: str, logs: LogSink | None = None
+    ) -> None:
         self.apis = tuple(apis)
         self._router = Router(apis)
         self._invoker = invoker
         self._account_id = account_id
+        self._logs = logs
+        self._stream = new_stream_name()
 
     async def handle(self, request: GatewayRequest) -> GatewayResponse:
         """Answer one request; never raises."""
         identity = self._identity(request)
+        record = _Record(started=time.monotonic())
         traced = True
         try:
             if len(request.body) > MAX_PAYLOAD_BYTES:
                 raise RequestTooLarge()
-            match = self._router.match(request.method, request.raw_path, request.host)
-            response = await self._integrate(request, match, identity)
+            record.match = self._router.match(request.method, request.raw_path, request.host)
+            record.log = self._execution_log(record.match, identity)
+            response = await self._integrate(request, record.match, identity, log=record.log, record=record)
         except GatewayError as error:
             response, traced = error.to_response(), error.traced
+            record.error = error
+            if record.log is not None:
+                record.log.add(str(error), error=True)
         except Exception:  # a bug of ours must not take the server down
             logger.exception("Unexpected error while handling %s %s", request.method, request.target)
             response = InternalServerError().to_response()
-        return _stamp(response, identity, traced)
+            record.error = InternalServerError()
+        response = _stamp(response, identity, traced)
+        if self._logs is not None:
+            # Written once the response is on its way: logging never delays the client.
+            asyncio.get_running_loop().call_soon(self._write_logs, request, identity, response, record)
+        return response
+
+    def _execution_log(self, match: RouteMatch, identity: RequestIdentity) -> ExecutionLog | None:
+        if self._logs is None:
+            return None
+        setting = method_setting(match.stage, match.resource.path, match.method.http_method)
+        if setting is None or setting.logging_level not in ("INFO", "ERROR"):
+            return None
+        log = ExecutionLog(
+            identity.request_id,
+            data_trace=setting.data_trace_enabled,
+            errors_only=setting.logging_level == "ERROR",
+        )
+        _log_preamble(log, match, identity)
+        return log
+
+    def _write_logs(
+        self, request: GatewayRequest, identity: RequestIdentity, response: GatewayResponse, record: _Record
+    ) -> None:
+        assert self._logs is not None
+        target = (
+            (record.match.api, record.match.stage)
+            if record.match
+            else self._router.stage_for(request.raw_path, request.host)
+        )
+        if target is None:
+            return
+        api, stage = target
+        now = int(time.time() * 1000)
+        if record.log is not None:
+            record.log.add(f"Method completed with status: {response.status}", error=response.status >= 400)
+            events = [(ms, f"({identity.request_id}) {message}") for ms, message in record.log.events]
+            self._logs.append(execution_log_group(api.id, stage.name), self._stream, events)
+        if stage.access_log is not None:
+            values = _access_log_values(request, identity, response, record, api, stage)
+            line = render_access_log(stage.access_log.format, values)
+            self._logs.append(stage.access_log.log_group_name, self._stream, [(now, line)])
 
     async def test_invoke(
         self,
@@ -101,7 +161,7 @@ class Gateway:
         try:
             response = await self._integrate(request, match, identity, log=log, test_invoke=True)
         except GatewayError as error:
-            log.add(str(error))
+            log.add(str(error), error=True)
             response = error.to_response()
         log.add(f"Method completed with status: {response.status}")
         latency = round((time.monotonic() - started) * 1000)
@@ -133,6 +193,7 @@ class Gateway:
         *,
         log: ExecutionLog | None = None,
         test_invoke: bool = False,
+        record: _Record | None = None,
     ) -> GatewayResponse:
         integration = match.method.integration
         if integration.type != "AWS_PROXY" or integration.function is None:
@@ -157,6 +218,7 @@ class Gateway:
             binary_response=is_binary(first_accept(request.header("Accept")), binary_types),
             log=log,
             endpoint_uri=endpoint_uri,
+            on_result=record.set_invocation if record is not None else None,
         )
         if log is not None:
             response = outcome.response
@@ -166,6 +228,91 @@ class Gateway:
             log.data(f"Method response headers: {java_map(response.headers)}")
             log.add("Successfully completed execution")
         return outcome.response
+
+
+@dataclass
+class _Record:
+    """What happened to one request, for its access and execution logs."""
+
+    started: float
+    match: RouteMatch | None = None
+    log: ExecutionLog | None = None
+    error: GatewayError | None = None
+    invocation: InvocationResult | None = None
+    integration_ms: float | None = None
+
+    def set_invocation(self, result: InvocationResult, latency_ms: float) -> None:
+        self.invocation, self.integration_ms = result, latency_ms
+
+
+def _log_preamble(log: ExecutionLog, match: RouteMatch, identity: RequestIdentity) -> None:
+    """The usage-plan lines that open an execution log for a method without an API key (reference 5.3)."""
+    rid = identity.request_id
+    stage = f"{match.api.id}/{match.stage.name}"
+    log.add(f"Extended Request Id: {identity.extended_request_id}")
+    log.add(f"Verifying Usage Plan for request: {rid}. API Key:  API Stage: {stage}")
+    method = f"{match.method.http_method} {match.resource.path}"
+    log.add(
+        f"API Key  authorized because method '{method}' does not require API Key. "
+        "Request will not contribute to throttle or quota limits"
+    )
+    log.add(f"Usage Plan check succeeded for API Key  and API Stage {stage}")
+
+
+def _access_log_values(
+    request: GatewayRequest,
+    identity: RequestIdentity,
+    response: GatewayResponse,
+    record: _Record,
+    api: RestApi,
+    stage: Stage,
+) -> dict[str, object]:
+    """`$context` variables of reference 5.1 for one request; absent ones are left out (render as `-`)."""
+    match = record.match
+    domain = request.host.rsplit(":", 1)[0] if request.host else ""
+    latency = round((time.monotonic() - record.started) * 1000)
+    values: dict[str, object] = {
+        "requestId": identity.request_id,
+        "extendedRequestId": identity.extended_request_id,
+        "accountId": identity.account_id,
+        "apiId": api.id,
+        "stage": stage.name,
+        "domainName": domain,
+        "domainPrefix": domain.split(".", 1)[0],
+        "httpMethod": request.method,
+        "path": request.raw_path,
+        "protocol": "HTTP/1.1",
+        "requestTime": request_time(identity.epoch_ms),
+        "requestTimeEpoch": identity.epoch_ms,
+        "identity.sourceIp": request.source_ip,
+        "identity.userAgent": request.header("User-Agent"),
+        "status": response.status,
+        "responseLength": len(response.body),
+        "responseLatency": latency,
+        "xrayTraceId": identity.trace_id.removeprefix("Root="),
+    }
+    if match is not None:
+        values |= {"resourcePath": match.resource.path, "resourceId": match.resource.id}
+    if record.invocation is not None:
+        integration_status = 200
+        values |= {
+            "integrationLatency": round(record.integration_ms or 0),
+            "integration.latency": round(record.integration_ms or 0),
+            "integrationStatus": integration_status,
+            "integration.integrationStatus": integration_status,
+            "integration.requestId": record.invocation.request_id,
+            "awsEndpointRequestId": record.invocation.request_id,
+            "integration.status": response.status if record.error is None else None,
+            "integration.error": record.invocation.error_message,
+        }
+    if record.error is not None:
+        message = json.loads(record.error.body).get("message")
+        values |= {
+            "error.message": message,
+            "error.messageString": json.dumps(message),
+            "error.responseType": record.error.response_type,
+        }
+    return values
 
 
 def _log_method_request(

@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from serverlite.gateway.errors import (
@@ -52,6 +53,7 @@ async def invoke_proxy(
     binary_response: bool,
     log: ExecutionLog | None = None,
     endpoint_uri: str = "",
+    on_result: Callable[[InvocationResult, float], None] | None = None,
 ) -> ProxyOutcome:
     """Invoke the function and map its result; raises a GatewayError on failure."""
     if log is not None:
@@ -66,8 +68,11 @@ async def invoke_proxy(
         raise EndpointTimeout("Execution failed due to a timeout error") from None
     except FunctionNotFound:
         raise InternalServerError(f"Function not found: {function}") from None
+    latency_ms = (time.monotonic() - started) * 1000
+    if on_result is not None:
+        on_result(result, latency_ms)
     if log is not None:
-        _log_lambda_response(log, result, trace_id, (time.monotonic() - started) * 1000)
+        _log_lambda_response(log, result, trace_id, latency_ms)
     if result.failed:
         raise FunctionFailed(
             f"Lambda execution failed with status 200 due to customer function error: "

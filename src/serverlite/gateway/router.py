@@ -114,6 +114,15 @@ class Router:
             return RouteMatch(routes.api, stage, resource, chosen, path, params or None)
         raise MissingAuthenticationToken(f"{method} {raw_path}")
 
+    def stage_for(self, raw_path: str, host: str = "") -> tuple[RestApi, Stage] | None:
+        """The API and stage a path names, whether or not a route matches (for logging)."""
+        stage_name, _ = _split_stage(raw_path)
+        for routes in self._candidates(host):
+            stage = routes.api.stages.get(stage_name)
+            if stage is not None:
+                return routes.api, stage
+        return None
+
     def match_without_stage(self, api_id: str, method: str, path: str, stage: Stage) -> RouteMatch:
         """Route `method path` within one API, as the console's method Test does (no stage in the path)."""
         routes = self._by_id.get(api_id)

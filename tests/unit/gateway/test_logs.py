@@ -1,0 +1,66 @@
+"""Access log rendering and MethodSettings lookup (reference apigateway-lambda.md 5.1-5.3)."""
+
+from serverlite.gateway.logs import execution_log_group, method_setting, render_access_log
+from serverlite.template.model import MethodSetting, Stage
+
+# The console's JSON format (reference 5.2), one line.
+JSON_FORMAT = (
+    '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "caller":"$context.identity.caller", '
+    '"user":"$context.identity.user","requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod",'
+    '"resourcePath":"$context.resourcePath", "status":"$context.status","protocol":"$context.protocol", '
+    '"responseLength":"$context.responseLength" }'
+)
+
+
+def test_missing_values_render_as_dash():
+    """A real line from the older console variant (reference 5.2, G1 18627075763)."""
+    values = {
+        "requestId": "f56d",
+        "identity.sourceIp": "52.68.0.1",
+        "requestTime": "13/Feb/2021:07:54:52 +0000",
+        "httpMethod": "GET",
+        "resourcePath": "/hello",
+        "status": 200,
+        "protocol": "HTTP/1.1",
+        "responseLength": 26,
+    }
+    assert render_access_log(JSON_FORMAT, values) == (
+        '{ "requestId":"f56d", "ip": "52.68.0.1", "caller":"-", "user":"-","requestTime":"13/Feb/2021:07:54:52 +0000",'
+        ' "httpMethod":"GET","resourcePath":"/hello", "status":"200","protocol":"HTTP/1.1", "responseLength":"26" }'
+    )
+
+
+def test_clf_format_and_trailing_text():
+    line = render_access_log(
+        '$context.identity.sourceIp $context.identity.caller [$context.requestTime] "$context.httpMethod '
+        '$context.resourcePath $context.protocol" $context.status. done',
+        {
+            "identity.sourceIp": "1.2.3.4",
+            "requestTime": "t",
+            "httpMethod": "PUT",
+            "resourcePath": "/a",
+            "protocol": "HTTP/1.1",
+            "status": 404,
+        },
+    )
+    assert line == '1.2.3.4 - [t] "PUT /a HTTP/1.1" 404. done'
+
+
+def test_method_settings_most_specific_wins():
+    stage = Stage(
+        name="Test",
+        deployment_id="d",
+        method_settings=(
+            MethodSetting(resource_path="/*", http_method="*", logging_level="INFO"),
+            MethodSetting(resource_path="/music", http_method="GET", logging_level="ERROR"),
+            MethodSetting(resource_path="/music", http_method="*", logging_level="OFF"),
+        ),
+    )
+    assert method_setting(stage, "/music", "GET").logging_level == "ERROR"
+    assert method_setting(stage, "/music", "PUT").logging_level == "OFF"
+    assert method_setting(stage, "/other", "GET").logging_level == "INFO"
+    assert method_setting(Stage(name="x", deployment_id="d"), "/a", "GET") is None
+
+
+def test_execution_log_group_name():
+    assert execution_log_group("abc123defg", "Test") == "API-Gateway-Execution-Logs_abc123defg/Test"
