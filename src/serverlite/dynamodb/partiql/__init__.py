@@ -1,0 +1,4 @@
+"""PartiQL for DynamoDB: tokenizer, parser, statement AST and the plans the PartiQL operations run.
+
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.html
+"""
