@@ -140,7 +140,14 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         runtime.start()
         stack.push_async_callback(runtime.close)
         aws.lambda_api = LambdaInvokeApi(runtime, region=config.region, account_id=config.account_id)
-        gateway = Gateway(application.rest_apis, runtime, account_id=config.account_id, logs=store)
+        gateway = Gateway(
+            application.rest_apis,
+            runtime,
+            account_id=config.account_id,
+            region=config.region,
+            logs=store,
+            vpcs=config.vpcs,
+        )
         server = GatewayServer(gateway, config.host, config.port)
         await _listen(server, "Gateway", config.host, config.port)
         stack.push_async_callback(server.close)

@@ -274,3 +274,26 @@ def test_test_invoke_is_the_console_method_test(start_serverlite):
     assert messages[-2:] == ["Successfully completed execution", "Method completed with status: 200"]
     # The table really exists now: the running API sees it.
     assert server.request("PUT", TABLE, {"table": "Music"})[0] == 409
+
+
+def test_resource_policy_parameter(start_serverlite, tmp_path):
+    """template.yaml's optional policy: deny execute-api:Invoke outside AllowedSourceCidr (SEED-API.md)."""
+    denied = start_serverlite(
+        "--parameter-overrides",
+        "EnableResourcePolicy=true AllowedSourceCidr=10.0.0.0/8",
+        data_dir=tmp_path / "a",
+    ).wait_ready()
+    status, body = denied.request("PUT", TABLE, {"table": "Music"})
+    api_id = next(line for line in denied.lines if "stage Test:" in line).split("(")[1].split(")")[0]
+    assert status == 403
+    assert body == {
+        "Message": "User: anonymous is not authorized to perform: execute-api:Invoke on resource: "
+        f"arn:aws:execute-api:us-east-1:********9012:{api_id}/Test/PUT/DemoResourceMusic/DemoResourceMusicTable "
+        "with an explicit deny"
+    }
+    allowed = start_serverlite(
+        "--parameter-overrides",
+        "EnableResourcePolicy=true AllowedSourceCidr=127.0.0.0/8",
+        data_dir=tmp_path / "b",
+    ).wait_ready()
+    assert allowed.request("PUT", TABLE, {"table": "Music"}) == (200, "Table created")

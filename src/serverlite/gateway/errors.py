@@ -6,6 +6,7 @@ Bodies are the exact bytes AWS sends: reference apigateway-lambda.md 4.1 (compac
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 from serverlite.gateway.messages import GatewayResponse
@@ -34,6 +35,10 @@ class GatewayError(Exception):
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.__class__.__name__)
         self.detail = detail
+
+    def error_message(self) -> str:
+        """`$context.error.message`: the message of the gateway response's body."""
+        return str(json.loads(self.body).get("message", ""))
 
     def to_response(self) -> GatewayResponse:
         """The response a client receives."""

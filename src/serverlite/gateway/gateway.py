@@ -7,7 +7,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -31,6 +31,7 @@ from serverlite.gateway.logs import (
 )
 from serverlite.gateway.media_types import first_accept, is_binary
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
+from serverlite.gateway.policy import PolicyRequest, ResourcePolicy
 from serverlite.gateway.router import RouteMatch, Router
 from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.template.model import RestApi, Stage
@@ -58,12 +59,22 @@ class Gateway:
     """API Gateway REST APIs of one application, served over any transport."""
 
     def __init__(
-        self, apis: Sequence[RestApi], invoker: Invoker, *, account_id: str, logs: LogSink | None = None
+        self,
+        apis: Sequence[RestApi],
+        invoker: Invoker,
+        *,
+        account_id: str,
+        region: str = "us-east-1",
+        logs: LogSink | None = None,
+        vpcs: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.apis = tuple(apis)
         self._router = Router(apis)
         self._invoker = invoker
         self._account_id = account_id
+        self._region = region
+        self._vpcs = dict(vpcs or {})
+        self._policies = {api.id: ResourcePolicy(api.policy) for api in apis if api.policy}
         self._logs = logs
         self._stream = new_stream_name()
 
@@ -76,6 +87,7 @@ class Gateway:
             if len(request.body) > MAX_PAYLOAD_BYTES:
                 raise RequestTooLarge()
             record.match = self._router.match(request.method, request.raw_path, request.host)
+            self._authorize(request, record.match)
             record.log = self._execution_log(record.match, identity)
             response = await self._integrate(request, record.match, identity, log=record.log, record=record)
         except GatewayError as error:
@@ -92,6 +104,23 @@ class Gateway:
             # Written once the response is on its way: logging never delays the client.
             asyncio.get_running_loop().call_soon(self._write_logs, request, identity, response, record)
         return response
+
+    def _authorize(self, request: GatewayRequest, match: RouteMatch) -> None:
+        """The resource policy, if the API has one (reference 6.2); raises AccessDenied."""
+        policy = self._policies.get(match.api.id)
+        if policy is not None:
+            policy.check(
+                PolicyRequest(
+                    region=self._region,
+                    account_id=self._account_id,
+                    api_id=match.api.id,
+                    stage=match.stage.name,
+                    method=request.method,
+                    path=match.path,
+                    source_ip=request.source_ip,
+                    vpcs=self._vpcs,
+                )
+            )
 
     def _execution_log(self, match: RouteMatch, identity: RequestIdentity) -> ExecutionLog | None:
         if self._logs is None:
@@ -306,7 +335,7 @@ def _access_log_values(
             "integration.error": record.invocation.error_message,
         }
     if record.error is not None:
-        message = json.loads(record.error.body).get("message")
+        message = record.error.error_message()
         values |= {
             "error.message": message,
             "error.messageString": json.dumps(message),
