@@ -74,3 +74,9 @@ def log_levels(event, context):
     logger.info("info line")
     logger.warning("warning line")
     return {"statusCode": 200}
+
+
+def nap(event, context):
+    """Sleep half a second, then answer through the proxy integration."""
+    time.sleep(0.5)
+    return {"statusCode": 200, "body": str(os.getpid())}

@@ -26,6 +26,7 @@ FUNCTIONS = [
     make_function("handlers.fail", name="Fail"),
     make_function("handlers.slow_proxy", name="Slow", timeout=5),
     make_function("handlers.sleep", name="Sleep", timeout=1),
+    make_function("handlers.nap", name="Nap", timeout=3),
 ]
 
 
@@ -45,6 +46,7 @@ API = RestApi(
         Resource(id="fail01", path="/fail", methods={"GET": _method("GET", "Fail")}),
         Resource(id="slow01", path="/slow", methods={"GET": _method("GET", "Slow", timeout_ms=500)}),
         Resource(id="sleep1", path="/sleep", methods={"GET": _method("GET", "Sleep")}),
+        Resource(id="nap001", path="/nap", methods={"GET": _method("GET", "Nap")}),
     ),
     stages={"Test": Stage(name="Test", deployment_id="dep001", variables={"color": "blue"})},
 )
@@ -214,3 +216,17 @@ def test_keep_alive_connection_serves_many_requests(served):
         assert response.status == 200
         assert json.loads(response.read())["event"]["pathParameters"] == {"id": str(i)}
     conn.close()
+
+
+def test_sixteen_concurrent_requests_run_in_parallel(served):
+    """Issue 5: 16 concurrent requests to a function that sleeps 0.5 s all succeed in under 1.5 s."""
+    import concurrent.futures
+    import time
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda _: served.request("GET", "/Test/nap"), range(16)))
+    elapsed = time.monotonic() - started
+    assert [status for status, _, _ in results] == [200] * 16
+    assert len({body for _, _, body in results}) == 16  # sixteen execution environments
+    assert elapsed < 1.5, f"took {elapsed:.2f} s"
