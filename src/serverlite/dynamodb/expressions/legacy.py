@@ -1,8 +1,13 @@
-"""Legacy conditional parameters of Query and Scan (KeyConditions, QueryFilter, ScanFilter,
-AttributesToGet, ConditionalOperator), checked and converted to the same AST as expressions.
+"""Legacy conditional parameters (KeyConditions, QueryFilter, ScanFilter, Expected,
+ConditionalOperator, AttributeUpdates), checked and converted to the same AST as expressions.
 
-Checks and messages: dynalite validations/index.js ``validateConditions`` (observed AWS); operator
-semantics: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Conditions.html
+Checks and messages: dynalite validations/index.js ``validateConditions`` and
+``validateAttributeConditions``, validations/updateItem.js for AttributeUpdates (observed AWS); the
+ConditionalOperator rules (``... cannot be used without Filter or Expected``, ``... can only be used
+when Filter or Expected has two or more elements``) from extenddb's dual-target test of legacy
+ConditionalOperator validation, recorded against Amazon DynamoDB. Operator semantics:
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Conditions.html
+and LegacyConditionalParameters.AttributeUpdates.html.
 """
 
 from __future__ import annotations
@@ -10,11 +15,32 @@ from __future__ import annotations
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
-from serverlite.dynamodb.expressions.ast import And, Between, Comparison, Function, In, Not, Or, Path, Value
+from serverlite.dynamodb.expressions.ast import (
+    And,
+    Between,
+    Comparison,
+    Function,
+    In,
+    Not,
+    Or,
+    Path,
+    PathAction,
+    SetAction,
+    UpdateExpression,
+    Value,
+)
 from serverlite.dynamodb.expressions.key_condition import KeyCondition
 from serverlite.dynamodb.values import AttributeValue, compare, type_of, validate_value
 
-__all__ = ["OPERATORS", "check_conditions", "filter_condition", "key_conditions"]
+__all__ = [
+    "OPERATORS",
+    "attribute_updates",
+    "check_conditional_operator",
+    "check_conditions",
+    "expected_condition",
+    "filter_condition",
+    "key_conditions",
+]
 
 OPERATORS = (
     "IN",
@@ -58,30 +84,147 @@ def check_conditions(conditions: dict[str, Any] | None) -> dict[str, list[Attrib
     """
     checked: dict[str, list[AttributeValue]] = {}
     for name, condition in (conditions or {}).items():
-        operator = condition["ComparisonOperator"]
         values = [validate_value(value) for value in condition.get("AttributeValueList") or ()]
-        low, high = _COUNTS.get(operator, (1, 1))
-        if len(values) < low or (high is not None and len(values) > high):
-            raise ValidationException(
-                f"{_INVALID}Invalid number of argument(s) for the {operator} ComparisonOperator"
-            )
-        if values and any(type_of(value) != type_of(values[0]) for value in values):
-            raise ValidationException(
-                f"{_INVALID}AttributeValues inside AttributeValueList must be of same type"
-            )
-        for value in values:
-            if type_of(value) not in _TYPES.get(operator, (type_of(value),)):
-                raise ValidationException(
-                    f"{_INVALID}ComparisonOperator {operator} is not valid for "
-                    f"{type_of(value)} AttributeValue type"
-                )
-        if operator == "BETWEEN" and (compare(values[0], values[1]) or 0) > 0:
-            raise ValidationException(
-                "The BETWEEN condition was provided a range where the lower bound is greater "
-                "than the upper bound"
-            )
+        _check_operands(condition["ComparisonOperator"], values)
         checked[name] = values
     return checked
+
+
+def _check_operands(operator: str, values: list[AttributeValue]) -> None:
+    """Count, same type, type per operator, then BETWEEN order."""
+    low, high = _COUNTS.get(operator, (1, 1))
+    if len(values) < low or (high is not None and len(values) > high):
+        raise ValidationException(
+            f"{_INVALID}Invalid number of argument(s) for the {operator} ComparisonOperator"
+        )
+    if values and any(type_of(value) != type_of(values[0]) for value in values):
+        raise ValidationException(f"{_INVALID}AttributeValues inside AttributeValueList must be of same type")
+    for value in values:
+        if type_of(value) not in _TYPES.get(operator, (type_of(value),)):
+            raise ValidationException(
+                f"{_INVALID}ComparisonOperator {operator} is not valid for "
+                f"{type_of(value)} AttributeValue type"
+            )
+    if operator == "BETWEEN" and (compare(values[0], values[1]) or 0) > 0:
+        raise ValidationException(
+            "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
+        )
+
+
+def check_conditional_operator(conditions: dict[str, Any] | None, conditional_operator: str | None) -> None:
+    """ConditionalOperator needs a Filter or Expected map of two or more conditions.
+
+    Raises:
+        ValidationException: no conditions, or only one.
+    """
+    if conditional_operator is None:
+        return
+    if not conditions:
+        raise ValidationException("ConditionalOperator cannot be used without Filter or Expected")
+    if len(conditions) < 2:
+        raise ValidationException(
+            "ConditionalOperator can only be used when Filter or Expected has two or more elements"
+        )
+
+
+def expected_condition(expected: dict[str, Any] | None, conditional_operator: str | None) -> Any:
+    """Check a legacy Expected map and return it as one condition AST (None when absent).
+
+    ``{"Exists": false}`` is attribute_not_exists; ``Value`` alone or with ``Exists: true`` is
+    equality; ``ComparisonOperator`` takes ``AttributeValueList`` or a single ``Value``.
+
+    Raises:
+        ValidationException: dynalite validateAttributeConditions' checks, attribute by attribute.
+    """
+    nodes = [_expected(name, condition) for name, condition in (expected or {}).items()]
+    check_conditional_operator(expected, conditional_operator)
+    joined: Any = None
+    join = Or if conditional_operator == "OR" else And
+    for node in nodes:
+        joined = node if joined is None else join(joined, node)
+    return joined
+
+
+def _expected(name: str, condition: dict[str, Any]) -> Any:
+    has_list, has_value = condition.get("AttributeValueList") is not None, condition.get("Value") is not None
+    operator = condition.get("ComparisonOperator")
+    where = f" for Attribute: {name}"
+    if has_list and has_value:
+        raise ValidationException(f"{_INVALID}Value and AttributeValueList cannot be used together{where}")
+    if operator is not None:
+        if condition.get("Exists") is not None:
+            raise ValidationException(
+                f"{_INVALID}Exists and ComparisonOperator cannot be used together{where}"
+            )
+        if operator not in ("NULL", "NOT_NULL") and not (has_list or has_value):
+            raise ValidationException(
+                f"{_INVALID}Value or AttributeValueList must be used with ComparisonOperator: "
+                f"{operator}{where}"
+            )
+        raw = condition["AttributeValueList"] if has_list else [condition["Value"]] if has_value else []
+        values = [validate_value(value) for value in raw]
+        _check_operands(operator, values)
+        return _condition(Path((name,)), operator, values)
+    if has_list:
+        raise ValidationException(
+            f"{_INVALID}AttributeValueList can only be used with a ComparisonOperator{where}"
+        )
+    exists = condition.get("Exists")
+    if exists is not False and not has_value:
+        shown = "null" if exists is None else "true"
+        raise ValidationException(f"{_INVALID}Value must be provided when Exists is {shown}{where}")
+    if exists is False and has_value:
+        raise ValidationException(f"{_INVALID}Value cannot be used when Exists is false{where}")
+    if exists is False:
+        return Function("attribute_not_exists", (Path((name,)),))
+    return Comparison("=", Path((name,)), Value(":legacy0", validate_value(condition["Value"])))
+
+
+_UPDATE_TYPES = {"DELETE": ("SS", "NS", "BS"), "ADD": ("L", "SS", "NS", "BS", "N")}
+
+
+def attribute_updates(updates: dict[str, Any] | None) -> UpdateExpression | None:
+    """Check a legacy AttributeUpdates map and return it as update actions (None when absent).
+
+    PUT sets the attribute; DELETE without a value removes it, with a set value removes those
+    members; ADD adds to a number or set, appends to a list, or sets a missing attribute.
+
+    Raises:
+        ValidationException: an invalid value, a missing value, or a value type the action refuses.
+    """
+    if updates is None:
+        return None
+    actions: list[SetAction | PathAction] = []
+    for name, update in updates.items():
+        action = update.get("Action") or "PUT"
+        value = validate_value(update["Value"]) if update.get("Value") is not None else None
+        if value is None and action != "DELETE":
+            raise ValidationException(
+                f"{_INVALID}Only DELETE action is allowed when no attribute value is specified"
+            )
+        if value is not None and type_of(value) not in _UPDATE_TYPES.get(action, (type_of(value),)):
+            raise ValidationException(
+                f"{_INVALID}{action} action{' with value' if action == 'DELETE' else ''} is not supported "
+                f"for the type {type_of(value)}"
+            )
+        actions.append(_update_action(Path((name,)), action, value))
+    return UpdateExpression(tuple(actions), tuple(dict.fromkeys(_section(a) for a in actions)))
+
+
+def _update_action(path: Path, action: str, value: AttributeValue | None) -> SetAction | PathAction:
+    if value is None:
+        return PathAction("REMOVE", path)
+    operand = Value(":legacy", value)
+    if action == "PUT":
+        return SetAction(path, operand)
+    if action == "ADD" and type_of(value) == "L":
+        current = Function("if_not_exists", (path, Value(":legacyEmpty", {"L": []})))
+        return SetAction(path, Function("list_append", (current, operand)))
+    return PathAction(action, path, operand)
+
+
+def _section(action: SetAction | PathAction) -> str:
+    return "SET" if isinstance(action, SetAction) else action.section
 
 
 def key_conditions(

@@ -1,7 +1,8 @@
 """BatchGetItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
 
 Up to 100 keys across tables; every table asked for appears in Responses (possibly with no
-items). Reads are strongly consistent, so ConsistentRead is only validated. serverlite reads every
+items). Reads are strongly consistent; ConsistentRead only sets the price. ConsumedCapacity is one
+entry per table, each item rounded up to 4 KB on its own (capacity.batch_read_units). serverlite reads every
 key unless the response would pass DynamoDB's 16 MB limit; the keys left over come back in
 UnprocessedKeys with the table's projection settings, ready to resend.
 Check order and messages: dynalite validations/batchGetItem.js and test/batchGetItem.js (observed
@@ -16,7 +17,8 @@ from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.expressions.ast import Path
-from serverlite.dynamodb.operations import get_item, item_request
+from serverlite.dynamodb.operations import capacity, get_item, item_request
+from serverlite.dynamodb.operations.consumption import Tallies
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.request_items import check_table_names, require_request_items
 from serverlite.dynamodb.operations.schema import request_key, require_table
@@ -64,6 +66,7 @@ class BatchGetItemRequest:
 
     tables: tuple[TableKeys, ...]
     response_limit: int = RESPONSE_LIMIT
+    return_consumed_capacity: str | None = None
 
 
 def validate(request: dict[str, Any]) -> BatchGetItemRequest:
@@ -86,7 +89,7 @@ def validate(request: dict[str, Any]) -> BatchGetItemRequest:
                 raise ValidationException("Too many items requested for the BatchGetItem call")
         settings = {name: wanted[name] for name in _SETTINGS if wanted.get(name) is not None}
         tables.append(TableKeys(table_name, tuple(keys), projection, settings))
-    return BatchGetItemRequest(tuple(tables))
+    return BatchGetItemRequest(tuple(tables), return_consumed_capacity=request.get("ReturnConsumedCapacity"))
 
 
 def _check_constraints(request: dict[str, Any]) -> dict[str, Any]:
@@ -123,19 +126,27 @@ def execute(request: BatchGetItemRequest, storage: Database, environment: Enviro
             request_key(table, key)
     responses: dict[str, list[Item]] = {wanted.table_name: [] for wanted in request.tables}
     unprocessed: dict[str, dict[str, Any]] = {}
+    tallies = Tallies()
     budget = request.response_limit
     for wanted in request.tables:
+        tally = tallies.of(wanted.table_name)
         for position, key in enumerate(wanted.keys):
-            item = None if budget < 0 else get_item.read(_get(wanted, key), storage)
+            get = _get(wanted, key)
+            found = get_item.fetch(get, storage) if budget >= 0 else None
+            item = get_item.projected(get, found)
             if item is not None:
                 budget -= item_size(item)
             if budget < 0:
                 unprocessed[wanted.table_name] = {"Keys": list(wanted.keys[position:]), **wanted.settings}
                 break
+            tally.read += capacity.read_units(capacity.item_bytes(found), consistent=get.consistent)
             if item is not None:
                 responses[wanted.table_name].append(item)
-    return {"Responses": responses, "UnprocessedKeys": unprocessed}
+    response: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": unprocessed}
+    reports = tallies.reports(request.return_consumed_capacity)
+    return response if reports is None else {**response, "ConsumedCapacity": reports}
 
 
 def _get(wanted: TableKeys, key: Item) -> get_item.GetItemRequest:
-    return get_item.GetItemRequest(wanted.table_name, key, wanted.projection)
+    consistent = bool(wanted.settings.get("ConsistentRead"))
+    return get_item.GetItemRequest(wanted.table_name, key, wanted.projection, consistent)

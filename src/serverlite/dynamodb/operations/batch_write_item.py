@@ -2,6 +2,8 @@
 
 Up to 25 PutRequest/DeleteRequest across tables; each write is atomic on its own and serverlite
 processes every one, so UnprocessedItems is always ``{}``. All checks run before the first write.
+ConsumedCapacity is one entry per table (writes and index writes, consumption.py); with
+``ReturnItemCollectionMetrics: SIZE`` each LSI table lists the item collections it wrote to.
 Check order and messages: dynalite validations/batchWriteItem.js and test/batchWriteItem.js
 (observed AWS); the empty-map and >25 wordings from nubo-db/dynamodb-conformance
 tests/tier3/error-messages/batchWriteItem.test.ts. Key problems in a PutRequest item say
@@ -15,7 +17,9 @@ from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.operations import delete_item, item_request, put_item
+from serverlite.dynamodb.operations.consumption import Tallies
 from serverlite.dynamodb.operations.environment import Environment
+from serverlite.dynamodb.operations.item_collections import item_collection_metrics
 from serverlite.dynamodb.operations.request_echo import echo_write_requests
 from serverlite.dynamodb.operations.request_items import check_table_names, require_request_items
 from serverlite.dynamodb.operations.schema import key_of, request_key, require_table
@@ -56,6 +60,8 @@ class BatchWriteItemRequest:
     """Validated writes per table, in request order."""
 
     writes: tuple[tuple[str, tuple[WriteAction, ...]], ...]
+    return_consumed_capacity: str | None = None
+    return_item_collection_metrics: bool = False
 
 
 def validate(request: dict[str, Any]) -> BatchWriteItemRequest:
@@ -67,7 +73,11 @@ def validate(request: dict[str, Any]) -> BatchWriteItemRequest:
         if any(not _one_request(write) for write in requests):
             raise ValidationException(_NOT_ONE_REQUEST)
         writes.append((table_name, tuple(_action(table_name, write) for write in requests)))
-    return BatchWriteItemRequest(tuple(writes))
+    return BatchWriteItemRequest(
+        tuple(writes),
+        request.get("ReturnConsumedCapacity"),
+        request.get("ReturnItemCollectionMetrics") == "SIZE",
+    )
 
 
 def _check_constraints(request: dict[str, Any]) -> dict[str, Any]:
@@ -119,16 +129,45 @@ def _action(table_name: str, write: dict[str, Any]) -> WriteAction:
 
 def execute(request: BatchWriteItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:
     """Check every table and key, then write each item; one SQLite transaction for the batch."""
+    tallies = Tallies()
+    metrics: dict[str, list[dict[str, Any]]] = {}
     with storage.transaction():
+        tables = {
+            table_name: _check_keys(storage, table_name, actions) for table_name, actions in request.writes
+        }
         for table_name, actions in request.writes:
-            _check_keys(storage, table_name, actions)
-        for _, actions in request.writes:
             for action in actions:
-                _APPLY[type(action)](action, storage)
-    return {"UnprocessedItems": {}}
+                old, new = _APPLY[type(action)](action, storage)
+                tallies.of(table_name).add_write(tables[table_name], old, new)
+            if request.return_item_collection_metrics:
+                _collect(metrics, storage, table_name, tables[table_name], actions)
+    response: dict[str, Any] = {"UnprocessedItems": {}}
+    reports = tallies.reports(request.return_consumed_capacity)
+    if reports is not None:
+        response["ConsumedCapacity"] = reports
+    if metrics:
+        response["ItemCollectionMetrics"] = metrics
+    return response
 
 
-def _check_keys(storage: Database, table_name: str, actions: tuple[WriteAction, ...]) -> None:
+def _collect(
+    metrics: dict[str, list[dict[str, Any]]],
+    storage: Database,
+    table_name: str,
+    table: dict[str, Any],
+    actions: tuple[WriteAction, ...],
+) -> None:
+    """One ItemCollectionMetrics entry per item collection the table's writes touched."""
+    seen: list[Any] = []
+    for action in actions:
+        found = item_collection_metrics(storage, table_name, table, _key(action))
+        if found is not None and found["ItemCollectionKey"] not in seen:
+            seen.append(found["ItemCollectionKey"])
+            metrics.setdefault(table_name, []).append(found)
+
+
+def _check_keys(storage: Database, table_name: str, actions: tuple[WriteAction, ...]) -> dict[str, Any]:
+    """The table's description, once its keys are checked (no duplicates in one batch)."""
     table = require_table(storage, table_name)
     seen = set()
     for action in actions:
@@ -139,6 +178,7 @@ def _check_keys(storage: Database, table_name: str, actions: tuple[WriteAction, 
         if encoded in seen:
             raise ValidationException("Provided list of item keys contains duplicates")
         seen.add(encoded)
+    return table
 
 
 def _key(action: WriteAction) -> Item:

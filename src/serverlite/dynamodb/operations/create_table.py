@@ -2,7 +2,9 @@
 
 serverlite answers TableStatus ACTIVE at once; real DynamoDB answers CREATING and turns ACTIVE
 some seconds later. Clients that wait (``table_exists`` waiter) work either way, and clients that
-do not wait work here where they might fail on AWS. Tags are accepted and not stored.
+do not wait work here where they might fail on AWS. Tags are checked with TagResource's rules
+(operations/tagging.py: key, value, duplicates, at most 50) after the schema checks and stored
+with the table, so ListTagsOfResource returns them.
 Check order and messages: dynalite validations/createTable.js (observed AWS), corrected by
 nubo-db/dynamodb-conformance tests/tier3/error-messages/createTable.test.ts where AWS changed.
 """
@@ -14,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ResourceInUseException, ValidationException
+from serverlite.dynamodb.operations import tagging
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.shapes import Constraints, check_shape
 from serverlite.dynamodb.storage.database import Database
+from serverlite.dynamodb.storage.metadata import metadata_of
 
 __all__ = ["CreateTableRequest", "describe_new_table", "execute", "index_description", "validate"]
 
@@ -64,6 +68,7 @@ class CreateTableRequest:
     stream_specification: dict[str, Any] | None
     table_class: str | None
     deletion_protection: bool
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 def validate(request: dict[str, Any]) -> CreateTableRequest:
@@ -75,6 +80,7 @@ def validate(request: dict[str, Any]) -> CreateTableRequest:
     _check_billing(request)
     _check_key_schema(request)
     _check_indexes(request)
+    tags = _checked_tags(request.get("Tags"))
     throughput = request.get("ProvisionedThroughput") or {}
     return CreateTableRequest(
         table_name=request["TableName"],
@@ -88,7 +94,16 @@ def validate(request: dict[str, Any]) -> CreateTableRequest:
         stream_specification=request.get("StreamSpecification"),
         table_class=request.get("TableClass"),
         deletion_protection=bool(request.get("DeletionProtectionEnabled", False)),
+        tags=tuple(tags),
     )
+
+
+def _checked_tags(tags: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    """Tags as TagResource checks them; more than 50 is TagResource's limit message."""
+    checked = tagging.checked_tags([(tag.get("Key"), tag.get("Value")) for tag in tags or ()])
+    if len(checked) > tagging.MAX_TAGS:
+        raise ValidationException(tagging.TOO_MANY_TAGS)
+    return checked
 
 
 def _check_constraints(request: dict[str, Any]) -> None:
@@ -246,6 +261,8 @@ def execute(request: CreateTableRequest, storage: Database, environment: Environ
             raise ResourceInUseException(f"Table already exists: {request.table_name}")
         description = describe_new_table(request, environment)
         storage.tables.put(request.table_name, description)
+        if request.tags:
+            metadata_of(storage).put_tags(description, list(request.tags))
     return {"TableDescription": description}
 
 

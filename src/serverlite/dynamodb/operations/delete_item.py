@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
+from serverlite.dynamodb.expressions import legacy
 from serverlite.dynamodb.operations import item_request
+from serverlite.dynamodb.operations.consumption import write_report
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
+from serverlite.dynamodb.operations.item_collections import metrics_member
 from serverlite.dynamodb.operations.schema import request_key, require_table
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
@@ -30,11 +33,13 @@ class DeleteItemRequest:
     condition: Any = None
     return_values: str = "NONE"
     return_old_on_failure: bool = False
+    return_consumed_capacity: str | None = None
+    return_item_collection_metrics: bool = False
 
 
 def validate(request: dict[str, Any]) -> DeleteItemRequest:
     """Types, constraints, then everything `parse` checks."""
-    item_request.check_request(request, "Key", return_values=True)
+    item_request.check_request(request, OPERATION)
     return parse(request)
 
 
@@ -43,9 +48,8 @@ def parse(request: dict[str, Any]) -> DeleteItemRequest:
     key = item_request.validated_item(request["Key"])
     if request.get("ReturnValues") not in (None, "NONE", "ALL_OLD"):
         raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
-    context = expression_context(request, ("ConditionExpression",), ("Expected",))
-    item_request.reject_legacy(request, ("Expected", "ConditionalOperator"))
-    condition = None
+    context = expression_context(request, ("ConditionExpression",), ("Expected", "ConditionalOperator"))
+    condition = legacy.expected_condition(request.get("Expected"), request.get("ConditionalOperator"))
     if request.get("ConditionExpression") is not None:
         condition = context.condition(request["ConditionExpression"])
     context.finish()
@@ -55,6 +59,8 @@ def parse(request: dict[str, Any]) -> DeleteItemRequest:
         condition,
         request.get("ReturnValues") or "NONE",
         request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD",
+        request.get("ReturnConsumedCapacity"),
+        request.get("ReturnItemCollectionMetrics") == "SIZE",
     )
 
 
@@ -72,4 +78,10 @@ def execute(request: DeleteItemRequest, storage: Database, environment: Environm
     """Check the condition against the current item and delete, in one transaction."""
     with storage.transaction():
         old, _ = apply(request, storage)
-    return {"Attributes": old} if request.return_values == "ALL_OLD" and old else {}
+        table = require_table(storage, request.table_name)
+        metrics = metrics_member(
+            request.return_item_collection_metrics, storage, request.table_name, table, request.key
+        )
+    response: dict[str, Any] = {"Attributes": old} if request.return_values == "ALL_OLD" and old else {}
+    response.update(write_report(request.return_consumed_capacity, request.table_name, table, old, None))
+    return response | metrics

@@ -11,6 +11,7 @@ from typing import Any
 
 from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
 from serverlite.dynamodb.expressions.evaluate import evaluate
+from serverlite.dynamodb.expressions.legacy import OPERATORS
 from serverlite.dynamodb.shapes import ATTRIBUTE_MAP, ATTRIBUTE_VALUE, Constraints, check_shape
 from serverlite.dynamodb.values import Item, item_size, validate_value
 
@@ -20,7 +21,6 @@ __all__ = [
     "check_condition",
     "check_item_size",
     "check_request",
-    "reject_legacy",
     "validated_item",
 ]
 
@@ -56,23 +56,84 @@ SHAPE: dict[str, Any] = {
 }
 
 
-def check_request(request: dict[str, Any], required: str, *, return_values: bool) -> None:
-    """JSON types and model constraints for an item request."""
+# Member order of the ``N validation errors detected`` list, per operation: dynalite
+# validations/{putItem,getItem,updateItem,deleteItem}.js (observed AWS), with ConditionalOperator
+# ahead of Key on UpdateItem as a conformance capture recorded it ("UpdateItem - member errors beside
+# a missing Key": conditionalOperator, then key; eu-west-2 and us-east-1, 2026-10-09).
+_ORDERS: dict[str, tuple[str, ...]] = {
+    "PutItem": (
+        "ReturnConsumedCapacity",
+        "TableName",
+        "Item",
+        "ConditionalOperator",
+        "Expected",
+        "ReturnValues",
+        "ReturnItemCollectionMetrics",
+        "ReturnValuesOnConditionCheckFailure",
+    ),
+    "GetItem": ("ReturnConsumedCapacity", "AttributesToGet", "TableName", "Key"),
+    "UpdateItem": (
+        "ReturnConsumedCapacity",
+        "TableName",
+        "ReturnItemCollectionMetrics",
+        "ReturnValues",
+        "ConditionalOperator",
+        "Expected",
+        "AttributeUpdates",
+        "Key",
+        "ReturnValuesOnConditionCheckFailure",
+    ),
+    "DeleteItem": (
+        "ReturnConsumedCapacity",
+        "TableName",
+        "ReturnValues",
+        "ReturnItemCollectionMetrics",
+        "ConditionalOperator",
+        "Expected",
+        "Key",
+        "ReturnValuesOnConditionCheckFailure",
+    ),
+}
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "ReturnConsumedCapacity": ("INDEXES", "TOTAL", "NONE"),
+    "ReturnItemCollectionMetrics": ("SIZE", "NONE"),
+    "ReturnValues": RETURN_VALUES,
+    "ReturnValuesOnConditionCheckFailure": ("ALL_OLD", "NONE"),
+    "ConditionalOperator": ("OR", "AND"),
+}
+
+
+def check_request(request: dict[str, Any], operation: str) -> None:
+    """JSON types and model constraints for an item request, in the operation's member order."""
     check_shape(request, SHAPE)
     constraints = Constraints()
-    constraints.table_name(request.get("TableName"))
-    constraints.not_null(request.get(required), required[0].lower() + required[1:])
-    if return_values:
-        constraints.one_of(request.get("ReturnValues"), "returnValues", RETURN_VALUES)
-        constraints.one_of(
-            request.get("ReturnValuesOnConditionCheckFailure"),
-            "returnValuesOnConditionCheckFailure",
-            ("ALL_OLD", "NONE"),
-        )
-    constraints.one_of(
-        request.get("ReturnConsumedCapacity"), "returnConsumedCapacity", ("INDEXES", "TOTAL", "NONE")
-    )
+    for member in _ORDERS[operation]:
+        _constrain(constraints, request, member)
     constraints.raise_if_any()
+
+
+def _constrain(constraints: Constraints, request: dict[str, Any], member: str) -> None:
+    where = member[0].lower() + member[1:]
+    value = request.get(member)
+    if member == "TableName":
+        constraints.table_name(value)
+    elif member in ("Item", "Key"):
+        constraints.not_null(value, where)
+    elif member == "AttributesToGet":
+        constraints.length(value, where, 1, 255)
+    elif member == "Expected":
+        for name, condition in reversed(list((value or {}).items())):
+            constraints.one_of(
+                condition.get("ComparisonOperator"), f"expected.{name}.member.comparisonOperator", OPERATORS
+            )
+    elif member == "AttributeUpdates":
+        for name, update in reversed(list((value or {}).items())):
+            # botocore service-2.json AttributeAction enum: ADD, PUT, DELETE.
+            constraints.one_of(
+                update.get("Action"), f"attributeUpdates.{name}.member.action", ("ADD", "PUT", "DELETE")
+            )
+    else:
+        constraints.one_of(value, where, _ENUMS[member])
 
 
 def validated_item(attributes: dict[str, Any]) -> Item:
@@ -84,15 +145,6 @@ def check_item_size(item: Item, message: str) -> None:
     """Reject items over 400 KB."""
     if item_size(item) > MAX_ITEM_SIZE:
         raise ValidationException(message)
-
-
-def reject_legacy(request: dict[str, Any], members: tuple[str, ...]) -> None:
-    """Legacy conditional parameters are not implemented; say so instead of ignoring them."""
-    for member in members:
-        if request.get(member) is not None:
-            raise ValidationException(
-                f"serverlite does not support the legacy parameter {member}; use expressions instead"
-            )
 
 
 def check_condition(condition: Any, old: Item | None, *, return_old_on_failure: bool) -> None:

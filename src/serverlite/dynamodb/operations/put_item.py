@@ -1,6 +1,8 @@
 """PutItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
 
-`parse` and `apply` are shared with BatchWriteItem's PutRequest and TransactWriteItems' Put.
+`parse` and `apply` are shared with BatchWriteItem's PutRequest and TransactWriteItems' Put. The
+condition is ConditionExpression or the legacy Expected/ConditionalOperator, converted to the
+same AST (expressions/legacy.py); mixing the two forms is refused before either is read.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
+from serverlite.dynamodb.expressions import legacy
 from serverlite.dynamodb.operations import item_request
+from serverlite.dynamodb.operations.consumption import write_report
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
+from serverlite.dynamodb.operations.item_collections import metrics_member
 from serverlite.dynamodb.operations.schema import item_key, require_table
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
@@ -30,11 +35,13 @@ class PutItemRequest:
     condition: Any = None
     return_values: str = "NONE"
     return_old_on_failure: bool = False
+    return_consumed_capacity: str | None = None
+    return_item_collection_metrics: bool = False
 
 
 def validate(request: dict[str, Any]) -> PutItemRequest:
     """Types, constraints, then everything `parse` checks (dynalite putItem.js)."""
-    item_request.check_request(request, "Item", return_values=True)
+    item_request.check_request(request, OPERATION)
     return parse(request)
 
 
@@ -44,9 +51,8 @@ def parse(request: dict[str, Any]) -> PutItemRequest:
     if request.get("ReturnValues") not in (None, "NONE", "ALL_OLD"):
         raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
     item_request.check_item_size(item, "Item size has exceeded the maximum allowed size")
-    context = expression_context(request, ("ConditionExpression",), ("Expected",))
-    item_request.reject_legacy(request, ("Expected", "ConditionalOperator"))
-    condition = None
+    context = expression_context(request, ("ConditionExpression",), ("Expected", "ConditionalOperator"))
+    condition = legacy.expected_condition(request.get("Expected"), request.get("ConditionalOperator"))
     if request.get("ConditionExpression") is not None:
         condition = context.condition(request["ConditionExpression"])
     context.finish()
@@ -56,6 +62,8 @@ def parse(request: dict[str, Any]) -> PutItemRequest:
         condition,
         request.get("ReturnValues") or "NONE",
         request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD",
+        request.get("ReturnConsumedCapacity"),
+        request.get("ReturnItemCollectionMetrics") == "SIZE",
     )
 
 
@@ -73,4 +81,12 @@ def execute(request: PutItemRequest, storage: Database, environment: Environment
     """Check the condition and write, in one transaction."""
     with storage.transaction():
         old, _ = apply(request, storage)
-    return {"Attributes": old} if request.return_values == "ALL_OLD" and old else {}
+        table = require_table(storage, request.table_name)
+        metrics = metrics_member(
+            request.return_item_collection_metrics, storage, request.table_name, table, request.item
+        )
+    response: dict[str, Any] = {"Attributes": old} if request.return_values == "ALL_OLD" and old else {}
+    response.update(
+        write_report(request.return_consumed_capacity, request.table_name, table, old, request.item)
+    )
+    return response | metrics

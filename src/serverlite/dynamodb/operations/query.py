@@ -57,6 +57,7 @@ class QueryRequest:
     forward: bool
     consistent: bool
     start_key: Item | None
+    return_consumed_capacity: str | None = None
 
 
 def validate(request: dict[str, Any]) -> QueryRequest:
@@ -70,6 +71,7 @@ def validate(request: dict[str, Any]) -> QueryRequest:
         request, ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"), tuple(legacy_members)
     )
     query_filter = legacy.check_conditions(request.get("QueryFilter"))
+    legacy.check_conditional_operator(request.get("QueryFilter"), request.get("ConditionalOperator"))
     _check_duplicates(request.get("AttributesToGet"))
     start_key = read_request.check_start_key_values(request)
     select = read_request.check_select(request, _ENVELOPE)
@@ -105,6 +107,7 @@ def validate(request: dict[str, Any]) -> QueryRequest:
         forward=request.get("ScanIndexForward") is not False,
         consistent=bool(request.get("ConsistentRead")),
         start_key=start_key,
+        return_consumed_capacity=request.get("ReturnConsumedCapacity"),
     )
 
 
@@ -164,7 +167,9 @@ def execute(request: QueryRequest, storage: Database, environment: Environment) 
                 f"Primary key attribute: {name}"
             )
     read_request.check_all_attributes(target, request.select)
-    return _read(storage, target, request)
+    response, size = _read(storage, target, request)
+    mode = request.return_consumed_capacity
+    return response | read_request.capacity_report(mode, target, size, consistent=request.consistent)
 
 
 def _check_keys(target: Target, request: QueryRequest) -> None:
@@ -230,7 +235,7 @@ def _range_condition(target: Target, request: QueryRequest) -> KeyCondition | No
     return request.key_conditions.get(target.key_schema[1][0])
 
 
-def _read(storage: Database, target: Target, request: QueryRequest) -> dict[str, Any]:
+def _read(storage: Database, target: Target, request: QueryRequest) -> tuple[dict[str, Any], int]:
     hash_name = target.key_schema[0][0]
     hash_key = encode_key(request.key_conditions[hash_name].values[0])
     bounds = key_condition.bounds(_range_condition(target, request))

@@ -19,6 +19,7 @@ from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.expressions.ast import Path
 from serverlite.dynamodb.expressions.evaluate import evaluate
 from serverlite.dynamodb.expressions.paths import project
+from serverlite.dynamodb.operations import capacity
 from serverlite.dynamodb.operations.schema import key_names, request_key
 from serverlite.dynamodb.shapes import ATTRIBUTE_MAP, ATTRIBUTE_VALUE, Constraints
 from serverlite.dynamodb.storage.database import Database
@@ -28,6 +29,7 @@ from serverlite.dynamodb.values import AttributeValue, Item, item_size, type_of,
 
 __all__ = [
     "CONDITIONS",
+    "capacity_report",
     "MAX_PAGE_BYTES",
     "COMMON_SHAPE",
     "SELECT",
@@ -229,8 +231,13 @@ def read_page(
     entries: Iterator[tuple[Any, Item]],
     page: Page,
     fetch: Callable[[Item], Item] | None,
-) -> dict[str, Any]:
-    """Read entries until Limit or 1 MB, filter, project and count; the cursor is then closed."""
+) -> tuple[dict[str, Any], int]:
+    """Read entries until Limit or 1 MB, filter, project and count; the cursor is then closed.
+
+    Returns:
+        The response members and the bytes read (every item read, before the filter and the
+        projection: what the read is charged for, capacity.scan_read_units).
+    """
     items: list[Item] = []
     count = scanned = size = 0
     last: Item | None = None
@@ -258,7 +265,7 @@ def read_page(
     response.update({"Count": count, "ScannedCount": scanned})
     if last is not None:
         response["LastEvaluatedKey"] = target.start_key(last)
-    return response
+    return response, size
 
 
 def same_value(left: AttributeValue, right: AttributeValue) -> bool:
@@ -275,3 +282,20 @@ def table_fetch(storage: Database, target: Target) -> Callable[[Item], Item]:
         return storage.items.get(target.table_name, hash_key, range_key) or stored
 
     return fetch
+
+
+def capacity_report(mode: str | None, target: Target, size: int, *, consistent: bool) -> dict[str, Any]:
+    """``{"ConsumedCapacity": ...}`` for a Query or Scan page, or ``{}``.
+
+    The sum of the sizes read is rounded up once (capacity.scan_read_units). A read of an index is
+    charged to that index: INDEXES shows the table arm at 0 and the index's own arm.
+    """
+    units = capacity.scan_read_units([size], consistent=consistent)
+    index = target.index
+    if index is None:
+        report = capacity.consumed_capacity(mode, target.table_name, units)
+    elif index.is_global:
+        report = capacity.consumed_capacity(mode, target.table_name, 0.0, global_indexes={index.name: units})
+    else:
+        report = capacity.consumed_capacity(mode, target.table_name, 0.0, local_indexes={index.name: units})
+    return {} if report is None else {"ConsumedCapacity": report}

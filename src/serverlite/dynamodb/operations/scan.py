@@ -53,6 +53,7 @@ class ScanRequest:
     start_key: Item | None
     segment: int
     total_segments: int
+    return_consumed_capacity: str | None = None
 
 
 def validate(request: dict[str, Any]) -> ScanRequest:
@@ -73,6 +74,7 @@ def validate(request: dict[str, Any]) -> ScanRequest:
     )
     _check_duplicates(request.get("AttributesToGet"))
     scan_filter = legacy.check_conditions(request.get("ScanFilter"))
+    legacy.check_conditional_operator(request.get("ScanFilter"), request.get("ConditionalOperator"))
     start_key = read_request.check_start_key_values(request)
     segment, total = _segments(request)
     select = read_request.check_select(request, "")
@@ -99,6 +101,7 @@ def validate(request: dict[str, Any]) -> ScanRequest:
         start_key=start_key,
         segment=segment,
         total_segments=total,
+        return_consumed_capacity=request.get("ReturnConsumedCapacity"),
     )
 
 
@@ -148,6 +151,14 @@ def execute(request: ScanRequest, storage: Database, environment: Environment) -
     after = _check_start_key(target, request)
     read_request.check_all_attributes(target, request.select)
     page = Page(request.limit, request.filter, request.projection, request.select, _segment_filter(request))
+    response, size = _read(storage, target, request, page, after)
+    mode = request.return_consumed_capacity
+    return response | read_request.capacity_report(mode, target, size, consistent=request.consistent)
+
+
+def _read(
+    storage: Database, target: Target, request: ScanRequest, page: Page, after: tuple[bytes, ...] | None
+) -> tuple[dict[str, Any], int]:
     if target.index is None:
         rows = storage.items.scan(request.table_name, after=None if after is None else (after[0], after[1]))
         entries: Any = (((hash_key, range_key), item) for hash_key, range_key, item in rows)

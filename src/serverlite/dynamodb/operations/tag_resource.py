@@ -45,17 +45,7 @@ def validate(request: dict[str, Any]) -> TagResourceRequest:
 def _checked_tags(tags: tuple[tuple[Any, Any], ...]) -> list[tuple[str, str]]:
     if not tags:
         raise ValidationException("Atleast one Tag needs to be provided as Input.")
-    checked = [(tagging.check_tag_key(key), tagging.check_tag_value(value)) for key, value in tags]
-    _reject_duplicates([key for key, _ in checked])
-    return checked
-
-
-def _reject_duplicates(keys: list[str]) -> None:
-    seen: set[str] = set()
-    for key in keys:
-        if key in seen:
-            raise ValidationException(f"Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}")
-        seen.add(key)
+    return tagging.checked_tags(list(tags))
 
 
 def execute(request: TagResourceRequest, storage: Database, environment: Environment) -> dict[str, Any]:

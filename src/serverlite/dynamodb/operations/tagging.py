@@ -35,6 +35,7 @@ __all__ = [
     "AccessDeniedException",
     "check_tag_key",
     "check_tag_value",
+    "checked_tags",
     "require_arn",
     "resolve_table",
     "table_name_of",
@@ -121,6 +122,17 @@ def check_tag_value(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 256 or not _allowed(value):
         raise ValidationException(f"The Tag Value provided is invalid, Value: {_shown(value)}")
     return value
+
+
+def checked_tags(tags: list[tuple[Any, Any]]) -> list[tuple[str, str]]:
+    """Each tag's key then value, then duplicate keys (TagResource and CreateTable's Tags)."""
+    checked = [(check_tag_key(key), check_tag_value(value)) for key, value in tags]
+    seen: set[str] = set()
+    for key, _ in checked:
+        if key in seen:
+            raise ValidationException(f"Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}")
+        seen.add(key)
+    return checked
 
 
 def _shown(value: Any) -> str:

@@ -1,7 +1,9 @@
 """TransactGetItems: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html
 
 Up to 100 Get actions read in one SQLite transaction; Responses holds one ``{"Item": ...}`` per
-action in order, ``{}`` where there is no item. Check order: see transaction.py.
+action in order, ``{}`` where there is no item. Check order: see transaction.py. Each Get costs
+two read units per 4 KB, a missing item included, reported per table with ReadCapacityUnits
+(consumption.py; conformance tests/tier2/transactions/transactGet.test.ts).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from serverlite.dynamodb.operations import get_item
+from serverlite.dynamodb.operations import capacity, get_item
+from serverlite.dynamodb.operations.consumption import Tallies
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.transaction import check_targets, check_transact_items, run_actions
 from serverlite.dynamodb.shapes import ATTRIBUTE_MAP, Constraints, check_shape
@@ -34,6 +37,7 @@ class TransactGetItemsRequest:
     """The validated Get actions, in request order."""
 
     gets: tuple[get_item.GetItemRequest, ...]
+    return_consumed_capacity: str | None = None
 
 
 def validate(request: dict[str, Any]) -> TransactGetItemsRequest:
@@ -55,7 +59,8 @@ def validate(request: dict[str, Any]) -> TransactGetItemsRequest:
     constraints.raise_if_any()
     items = request["TransactItems"]
     return TransactGetItemsRequest(
-        tuple(get_item.parse({name: a["Get"].get(name) for name in _GET}) for a in items)
+        tuple(get_item.parse({name: a["Get"].get(name) for name in _GET}) for a in items),
+        request.get("ReturnConsumedCapacity"),
     )
 
 
@@ -63,5 +68,13 @@ def execute(request: TransactGetItemsRequest, storage: Database, environment: En
     """Every item read in one transaction, or TransactionCanceledException."""
     with storage.transaction():
         check_targets(storage, [(get.table_name, get.key) for get in request.gets])
-        items = run_actions([partial(get_item.read, get, storage) for get in request.gets])
-    return {"Responses": [{} if item is None else {"Item": item} for item in items]}
+        found = run_actions([partial(get_item.fetch, get, storage) for get in request.gets])
+    tallies = Tallies()
+    for get, item in zip(request.gets, found, strict=True):
+        tallies.of(get.table_name).read += capacity.read_units(
+            capacity.item_bytes(item), consistent=True, transactional=True
+        )
+    items = [get_item.projected(get, item) for get, item in zip(request.gets, found, strict=True)]
+    response: dict[str, Any] = {"Responses": [{} if item is None else {"Item": item} for item in items]}
+    reports = tallies.reports(request.return_consumed_capacity, transactional=True)
+    return response if reports is None else {**response, "ConsumedCapacity": reports}

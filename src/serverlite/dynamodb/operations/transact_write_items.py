@@ -13,8 +13,11 @@ from functools import partial
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
-from serverlite.dynamodb.operations import condition_check, delete_item, put_item, update_item
+from serverlite.dynamodb.operations import capacity, condition_check, delete_item, put_item, update_item
+from serverlite.dynamodb.operations.consumption import Tallies
 from serverlite.dynamodb.operations.environment import Environment
+from serverlite.dynamodb.operations.item_collections import item_collection_metrics
+from serverlite.dynamodb.operations.schema import require_table
 from serverlite.dynamodb.operations.transaction import check_targets, check_transact_items, run_actions
 from serverlite.dynamodb.operations.transaction_tokens import ledger_for
 from serverlite.dynamodb.shapes import ATTRIBUTE_MAP, Constraints, check_shape
@@ -62,6 +65,8 @@ class TransactWriteItemsRequest:
     actions: tuple[tuple[str, Any], ...]
     client_request_token: str | None
     fingerprint: str
+    return_consumed_capacity: str | None = None
+    return_item_collection_metrics: bool = False
 
 
 def validate(request: dict[str, Any]) -> TransactWriteItemsRequest:
@@ -77,7 +82,13 @@ def validate(request: dict[str, Any]) -> TransactWriteItemsRequest:
         member = {name: action[present[0]].get(name) for name in shape}
         actions.append((present[0], module.parse(member)))
     fingerprint = json.dumps({k: v for k, v in request.items() if k != "ClientRequestToken"}, sort_keys=True)
-    return TransactWriteItemsRequest(tuple(actions), request.get("ClientRequestToken"), fingerprint)
+    return TransactWriteItemsRequest(
+        tuple(actions),
+        request.get("ClientRequestToken"),
+        fingerprint,
+        request.get("ReturnConsumedCapacity"),
+        request.get("ReturnItemCollectionMetrics") == "SIZE",
+    )
 
 
 def _check_constraints(request: dict[str, Any]) -> None:
@@ -121,11 +132,75 @@ def execute(
             return earlier
     with storage.transaction():
         check_targets(storage, [(parsed.table_name, _target(parsed)) for _, parsed in request.actions])
-        run_actions([partial(_ACTIONS[name][1].apply, parsed, storage) for name, parsed in request.actions])
-    response: dict[str, Any] = {}
+        results = run_actions(
+            [partial(_ACTIONS[name][1].apply, parsed, storage) for name, parsed in request.actions]
+        )
+        tables = {
+            parsed.table_name: require_table(storage, parsed.table_name) for _, parsed in request.actions
+        }
+        metrics = (
+            _metrics(request, storage, tables, results) if request.return_item_collection_metrics else {}
+        )
+    spent, replayed = _tallies(request, tables, results)
+    mode = request.return_consumed_capacity
+    response: dict[str, Any] = _with_capacity({}, spent.reports(mode, transactional=True))
+    if metrics:
+        response["ItemCollectionMetrics"] = metrics
     if token is not None:
-        ledger.record(token, request.fingerprint, environment.clock(), response)
+        replay = _with_capacity({}, replayed.reports(mode, transactional=True))
+        ledger.record(token, request.fingerprint, environment.clock(), replay)
     return response
+
+
+def _tallies(
+    request: TransactWriteItemsRequest, tables: dict[str, dict[str, Any]], results: list[Any]
+) -> tuple[Tallies, Tallies]:
+    """What the transaction cost, and what a replay of its token costs.
+
+    A write costs twice its write units (indexes included) and a ConditionCheck twice a read;
+    a replay with the same ClientRequestToken reads each item transactionally instead of writing
+    (API_TransactWriteItems.html ClientRequestToken; conformance
+    tests/tier2/partiql/executeTransaction.test.ts: ``WriteCapacityUnits: 2`` then ``ReadCapacityUnits: 2``).
+    """
+    spent, replayed = Tallies(), Tallies()
+    for (name, parsed), (old, new) in zip(request.actions, results, strict=True):
+        table_name = parsed.table_name
+        if name == "ConditionCheck":
+            spent.of(table_name).read += _transactional_read(old)
+        else:
+            spent.of(table_name).add_write(tables[table_name], old, new, factor=2)
+        replayed.of(table_name).read += _transactional_read(new if new is not None else old)
+    return spent, replayed
+
+
+def _transactional_read(item: Item | None) -> float:
+    return capacity.read_units(capacity.item_bytes(item), consistent=True, transactional=True)
+
+
+def _with_capacity(response: dict[str, Any], reports: list[dict[str, Any]] | None) -> dict[str, Any]:
+    return response if reports is None else {**response, "ConsumedCapacity": reports}
+
+
+def _metrics(
+    request: TransactWriteItemsRequest,
+    storage: Database,
+    tables: dict[str, dict[str, Any]],
+    results: list[Any],
+) -> dict[str, list[dict[str, Any]]]:
+    """ItemCollectionMetrics per LSI table, one entry per item collection written to."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for (name, parsed), _ in zip(request.actions, results, strict=True):
+        if name == "ConditionCheck":
+            continue
+        metrics = item_collection_metrics(
+            storage, parsed.table_name, tables[parsed.table_name], _target(parsed)
+        )
+        entries = found.setdefault(parsed.table_name, []) if metrics is not None else []
+        if metrics is not None and all(
+            e["ItemCollectionKey"] != metrics["ItemCollectionKey"] for e in entries
+        ):
+            entries.append(metrics)
+    return found
 
 
 def _target(parsed: Any) -> Item:

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
+from serverlite.dynamodb.expressions import legacy
 from serverlite.dynamodb.expressions.ast import UpdateExpression
 from serverlite.dynamodb.expressions.paths import project
 from serverlite.dynamodb.expressions.update import apply_update
 from serverlite.dynamodb.operations import item_request
+from serverlite.dynamodb.operations.consumption import write_report
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
+from serverlite.dynamodb.operations.item_collections import metrics_member
 from serverlite.dynamodb.operations.schema import key_names, request_key, require_table
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
@@ -36,25 +39,32 @@ class UpdateItemRequest:
     condition: Any
     return_values: str
     return_old_on_failure: bool
+    return_consumed_capacity: str | None = None
+    return_item_collection_metrics: bool = False
 
 
 def validate(request: dict[str, Any]) -> UpdateItemRequest:
     """Types, constraints, then everything `parse` checks."""
-    item_request.check_request(request, "Key", return_values=True)
+    item_request.check_request(request, OPERATION)
     return parse(request)
 
 
 def parse(request: dict[str, Any]) -> UpdateItemRequest:
-    """Key values, then UpdateExpression and ConditionExpression and their placeholders."""
+    """Key values, the mixing rule, legacy AttributeUpdates and Expected, then the expressions.
+
+    Legacy order: dynalite validations/updateItem.js (AttributeUpdates values and actions, then
+    Expected); the mixing message lists ``AttributeUpdates, Expected, ConditionalOperator``.
+    """
     key = item_request.validated_item(request["Key"])
     context = expression_context(
-        request, ("UpdateExpression", "ConditionExpression"), ("AttributeUpdates", "Expected")
+        request,
+        ("UpdateExpression", "ConditionExpression"),
+        ("AttributeUpdates", "Expected", "ConditionalOperator"),
     )
-    item_request.reject_legacy(request, ("AttributeUpdates", "Expected", "ConditionalOperator"))
-    update = (
-        context.update(request["UpdateExpression"]) if request.get("UpdateExpression") is not None else None
-    )
-    condition = None
+    update = legacy.attribute_updates(request.get("AttributeUpdates"))
+    condition = legacy.expected_condition(request.get("Expected"), request.get("ConditionalOperator"))
+    if request.get("UpdateExpression") is not None:
+        update = context.update(request["UpdateExpression"])
     if request.get("ConditionExpression") is not None:
         condition = context.condition(request["ConditionExpression"])
     context.finish()
@@ -65,6 +75,8 @@ def parse(request: dict[str, Any]) -> UpdateItemRequest:
         condition,
         request.get("ReturnValues") or "NONE",
         request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD",
+        request.get("ReturnConsumedCapacity"),
+        request.get("ReturnItemCollectionMetrics") == "SIZE",
     )
 
 
@@ -97,7 +109,13 @@ def execute(request: UpdateItemRequest, storage: Database, environment: Environm
     """Read, check the condition, apply the update and write, in one transaction."""
     with storage.transaction():
         old, new = apply(request, storage)
-    return _returned(request, old, new or {})
+        table = require_table(storage, request.table_name)
+        metrics = metrics_member(
+            request.return_item_collection_metrics, storage, request.table_name, table, request.key
+        )
+    response = _returned(request, old, new or {})
+    response.update(write_report(request.return_consumed_capacity, request.table_name, table, old, new))
+    return response | metrics
 
 
 def _returned(request: UpdateItemRequest, old: Item | None, new: Item) -> dict[str, Any]:
