@@ -66,7 +66,13 @@ class DynamoDBProcess:
             stderr=asyncio.subprocess.STDOUT,
             preexec_fn=die_with_parent,
         )
-        url, seen = await cls._wait_ready(process, timeout)
+        try:
+            url, seen = await cls._wait_ready(process, timeout)
+        except asyncio.CancelledError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            raise
         if url is None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
@@ -119,13 +125,16 @@ class DynamoDBProcess:
 async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
     """Run the application of `config.template` until SIGINT/SIGTERM (or `stop` is set)."""
     started = time.monotonic()
-    application = _load(config)
-    _check_runtimes(application, config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     stop = stop or asyncio.Event()
     _install_signal_handlers(stop)
     async with contextlib.AsyncExitStack() as stack:
-        dynamodb_url = await _start_dynamodb(config, stack)
+        # The DynamoDB server boots in its own process while this one reads the template.
+        dynamodb = asyncio.ensure_future(_start_dynamodb(config, stack))
+        stack.push_async_callback(_cancel, dynamodb)
+        application = await asyncio.to_thread(_load, config)
+        _check_runtimes(application, config)
+        dynamodb_url = await dynamodb
         await _create_tables(application.tables, dynamodb_url, config.region)
         store = LogStore(config.data_dir / "logs")
         stack.callback(store.close)
@@ -154,6 +163,12 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         _announce(application, config, server.port, dynamodb_url, aws_url, time.monotonic() - started)
         stack.callback(_say, "Stopping ...")
         await stop.wait()
+
+
+async def _cancel(task: asyncio.Future[t.Any]) -> None:
+    if not task.done():
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> str:
