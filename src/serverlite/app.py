@@ -16,9 +16,10 @@ from serverlite.children import die_with_parent
 from serverlite.config import Config
 from serverlite.gateway.gateway import Gateway, TestInvokeResult
 from serverlite.gateway.server import GatewayServer
+from serverlite.gateway.support import unsupported_features
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
-from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
+from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.invoke_api import LambdaInvokeApi
 from serverlite.runtime.invoker import InvocationResult
@@ -134,6 +135,7 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         stack.push_async_callback(_cancel, dynamodb)
         application = await asyncio.to_thread(_load, config)
         _check_runtimes(application, config)
+        _check_support(application, config)
         dynamodb_url = await dynamodb
         await _create_tables(application.tables, dynamodb_url, config.region)
         store = LogStore(config.data_dir / "logs")
@@ -246,14 +248,19 @@ async def invoke_once(config: Config, function_name: str, event: bytes) -> Invoc
         await runtime.close()
 
 
+def _check_support(application: Application, config: Config) -> None:
+    problems = unsupported_features(application.rest_apis)
+    if problems:
+        raise StartupError(f"{config.template}: " + "\n  ".join(["not supported yet:", *problems]))
+
+
 def _check_runtimes(application: Application, config: Config) -> None:
-    for function in application.functions.values():
-        try:
-            warning = runtime_warning(function)
-        except UnsupportedRuntime as error:
-            raise StartupError(f"{config.template}: {error}") from None
-        if warning:
-            _say(warning)
+    try:
+        warnings = runtime_warnings(application.functions.values())
+    except UnsupportedRuntime as error:
+        raise StartupError(f"{config.template}: {error}") from None
+    for warning in warnings:
+        _say(warning)
 
 
 def _runtime_settings(

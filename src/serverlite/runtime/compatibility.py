@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 
 from serverlite.template.model import Function
 
-__all__ = ["UnsupportedRuntime", "runtime_warning"]
+__all__ = ["UnsupportedRuntime", "runtime_warning", "runtime_warnings"]
 
 _PYTHON = re.compile(r"^python(\d+)\.(\d+)$")
 
@@ -32,3 +33,18 @@ def runtime_warning(function: Function, version: tuple[int, int] | None = None) 
         f"Warning: function {function.name} declares Runtime {function.runtime} but runs on Python "
         f"{have[0]}.{have[1]} ({sys.executable}); code that needs {function.runtime} may behave differently"
     )
+
+
+def runtime_warnings(functions: Iterable[Function], version: tuple[int, int] | None = None) -> list[str]:
+    """One warning per requested runtime that differs from this Python, naming its functions."""
+    by_runtime: dict[str, list[str]] = {}
+    for function in functions:
+        if runtime_warning(function, version) is not None:
+            by_runtime.setdefault(function.runtime, []).append(function.name)
+    have = version or (sys.version_info.major, sys.version_info.minor)
+    return [
+        f"Warning: {'function' if len(names) == 1 else 'functions'} {', '.join(sorted(names))} "
+        f"{'declares' if len(names) == 1 else 'declare'} Runtime {runtime} but "
+        f"{'runs' if len(names) == 1 else 'run'} on Python {have[0]}.{have[1]} ({sys.executable})"
+        for runtime, names in sorted(by_runtime.items())
+    ]

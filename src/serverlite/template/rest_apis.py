@@ -75,22 +75,56 @@ def _body_routes(context: BuildContext, body: Mapping[str, Any]) -> Routes:
     for path, item in (body.get("paths") or {}).items():
         operations = {key: value for key, value in (item or {}).items() if key.lower() in _OPERATIONS}
         routes[path] = {
-            _OPERATIONS[key.lower()]: _operation(context, path, key, operation)
+            _OPERATIONS[key.lower()]: _operation(context, body, path, key, operation)
             for key, operation in operations.items()
         }
     return routes
 
 
-def _operation(context: BuildContext, path: str, key: str, operation: Mapping[str, Any]) -> Method:
-    """One OpenAPI operation with its `x-amazon-apigateway-integration`."""
+def _operation(
+    context: BuildContext, body: Mapping[str, Any], path: str, key: str, operation: Mapping[str, Any]
+) -> Method:
+    """One OpenAPI operation with its `x-amazon-apigateway-integration` and its `security`."""
     integration = operation.get("x-amazon-apigateway-integration")
     if not isinstance(integration, dict):
         raise TemplateError(f"Body: {key} {path} has no x-amazon-apigateway-integration")
+    authorization, api_key = _security(body, operation)
     return Method(
         http_method=_OPERATIONS[key.lower()],
         integration=_openapi_integration(context, integration),
+        authorization_type=authorization,
+        api_key_required=api_key,
         operation_name=operation.get("operationId"),
     )
+
+
+# `x-amazon-apigateway-authtype` / authorizer type -> the Method's AuthorizationType
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html).
+_AUTH_TYPES = {
+    "cognito_user_pools": "COGNITO_USER_POOLS",
+    "awssigv4": "AWS_IAM",
+    "token": "CUSTOM",
+    "request": "CUSTOM",
+    "custom": "CUSTOM",
+}
+
+
+def _security(body: Mapping[str, Any], operation: Mapping[str, Any]) -> tuple[str, bool]:
+    """(AuthorizationType, ApiKeyRequired) from the operation's (or the document's) `security`."""
+    requirements = operation.get("security", body.get("security")) or []
+    schemes = body.get("securityDefinitions") or (body.get("components") or {}).get("securitySchemes") or {}
+    authorization, api_key = "NONE", False
+    for requirement in requirements:
+        for name in requirement or {}:
+            scheme = schemes.get(name) or {}
+            kind = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
+            authorizer = scheme.get("x-amazon-apigateway-authorizer") or {}
+            kind = kind or str(authorizer.get("type", "")).lower()
+            if kind in _AUTH_TYPES:
+                authorization = _AUTH_TYPES[kind]
+            elif scheme.get("type") == "apiKey":
+                api_key = True
+    return authorization, api_key
 
 
 def _openapi_integration(context: BuildContext, integration: Mapping[str, Any]) -> Integration:

@@ -157,3 +157,14 @@ def test_runtime_checks():
         str(raised.value)
         == "function 'Node': Runtime nodejs20.x is not supported (serverlite runs Python functions only)"
     )
+
+
+def test_runtime_warnings_are_grouped_by_runtime():
+    from serverlite.runtime.compatibility import runtime_warnings
+
+    functions = [make_function("a.b", name=name) for name in ("B", "A")] + [make_function("a.b", name="C")]
+    (warning,) = runtime_warnings(functions, version=(3, 11))
+    assert warning.startswith(
+        "Warning: functions A, B, C declare Runtime python3.12 but run on Python 3.11 ("
+    )
+    assert runtime_warnings(functions, version=(3, 12)) == []

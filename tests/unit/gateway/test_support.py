@@ -1,0 +1,37 @@
+"""Issue 4: template features the gateway does not serve yet are refused at start, by name."""
+
+from serverlite.gateway.support import unsupported_features
+from serverlite.template.model import Integration, Method, Resource, RestApi
+
+
+def _api(*methods: Method) -> RestApi:
+    return RestApi(
+        logical_id="Api",
+        id="abcdefghij",
+        name="Api",
+        resources=(Resource(id="r00001", path="/items", methods={m.http_method: m for m in methods}),),
+        stages={},
+    )
+
+
+def test_proxy_methods_are_supported():
+    assert unsupported_features([_api(Method("GET", Integration(type="AWS_PROXY", function="Fn")))]) == []
+
+
+def test_each_unsupported_feature_is_named():
+    api = _api(
+        Method("OPTIONS", Integration(type="MOCK")),
+        Method(
+            "GET",
+            Integration(type="AWS_PROXY", function="Fn"),
+            authorization_type="COGNITO_USER_POOLS",
+            api_key_required=True,
+        ),
+        Method("PUT", Integration(type="AWS_PROXY", uri="arn:aws:apigateway:x", function=None)),
+    )
+    assert unsupported_features([api]) == [
+        "REST API Api: OPTIONS /items: MOCK integrations are not supported yet",
+        "REST API Api: GET /items: authorization COGNITO_USER_POOLS is not supported yet",
+        "REST API Api: GET /items: API keys (ApiKeyRequired) are not supported yet",
+        "REST API Api: PUT /items: the integration URI names no function of this template",
+    ]
