@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ConditionalCheckFailedException",
+    "DuplicateItemException",
     "DynamoDBError",
     "IdempotentParameterMismatchException",
     "InternalServerError",
@@ -73,6 +74,17 @@ class ConditionalCheckFailedException(DynamoDBError):
 
     aws_type = _DYNAMODB + "ConditionalCheckFailedException"
     default_message = "The conditional request failed"
+
+
+class DuplicateItemException(DynamoDBError):
+    """PartiQL INSERT of an item whose key already exists.
+
+    Error name from nubo-db/dynamodb-conformance tests/tier2/partiql/executeStatement.test.ts (observed
+    AWS); message from DynamoDB Local's PartiQL front end; botocore models it with a lower-case ``message``.
+    """
+
+    aws_type = _DYNAMODB + "DuplicateItemException"
+    default_message = "Duplicate primary key exists in table"
 
 
 class TransactionCanceledException(DynamoDBError):

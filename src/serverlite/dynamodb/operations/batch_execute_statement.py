@@ -17,13 +17,13 @@ from typing import Any
 
 from serverlite.dynamodb.errors import (
     ConditionalCheckFailedException,
+    DuplicateItemException,
     DynamoDBError,
     ResourceNotFoundException,
     ValidationException,
 )
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.partiql.ast import Delete, Exists, Insert, Select, Statement, Update
-from serverlite.dynamodb.partiql.errors import DuplicateItemException
 from serverlite.dynamodb.partiql.keyed import plan_keyed_read, read_keyed
 from serverlite.dynamodb.partiql.parser import parse
 from serverlite.dynamodb.partiql.request import MEMBER_SHAPE, check_member, parameters

@@ -19,6 +19,7 @@ from typing import Any
 
 from serverlite.dynamodb.errors import (
     ConditionalCheckFailedException,
+    DuplicateItemException,
     TransactionCanceledException,
     ValidationException,
 )
@@ -29,7 +30,6 @@ from serverlite.dynamodb.operations.schema import key_names, require_table
 from serverlite.dynamodb.operations.transaction import MAX_ACTIONS, check_targets
 from serverlite.dynamodb.operations.transaction_tokens import ledger_for
 from serverlite.dynamodb.partiql.ast import Exists, Select, Statement
-from serverlite.dynamodb.partiql.errors import DuplicateItemException
 from serverlite.dynamodb.partiql.keyed import plan_keyed_read, read_keyed
 from serverlite.dynamodb.partiql.keys import conjoin, split_key
 from serverlite.dynamodb.partiql.parser import parse

@@ -14,13 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from serverlite.dynamodb.errors import (
+    ConditionalCheckFailedException,
+    DuplicateItemException,
+    ValidationException,
+)
 from serverlite.dynamodb.expressions.ast import Function, Not, Or, Path, UpdateExpression
 from serverlite.dynamodb.expressions.paths import project
 from serverlite.dynamodb.operations import delete_item, put_item, update_item
 from serverlite.dynamodb.operations.schema import key_names, require_table
 from serverlite.dynamodb.partiql.ast import Delete, Insert, Source, Update
-from serverlite.dynamodb.partiql.errors import DuplicateItemException
 from serverlite.dynamodb.partiql.keys import conjoin, split_key
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
