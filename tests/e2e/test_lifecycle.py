@@ -277,11 +277,22 @@ def test_test_invoke_is_the_console_method_test(start_serverlite):
 
 
 def test_resource_policy_parameter(start_serverlite, tmp_path):
-    """template.yaml's optional policy: deny execute-api:Invoke outside AllowedSourceCidr (SEED-API.md)."""
+    """template.yaml's optional policy (issue 6): deny execute-api:Invoke unless aws:SourceVpc is AllowedSourceVpc;
+    locally a VPC is a set of source CIDRs given with --vpc."""
+    allowed = start_serverlite(
+        "--parameter-overrides",
+        "AllowedSourceVpc=vpc-local",
+        "--vpc",
+        "vpc-local=127.0.0.0/8",
+        data_dir=tmp_path / "a",
+    ).wait_ready()
+    assert allowed.request("PUT", TABLE, {"table": "Music"}) == (200, "Table created")
     denied = start_serverlite(
         "--parameter-overrides",
-        "EnableResourcePolicy=true AllowedSourceCidr=10.0.0.0/8",
-        data_dir=tmp_path / "a",
+        "AllowedSourceVpc=vpc-local",
+        "--vpc",
+        "vpc-local=10.99.0.0/16",
+        data_dir=tmp_path / "b",
     ).wait_ready()
     status, body = denied.request("PUT", TABLE, {"table": "Music"})
     api_id = next(line for line in denied.lines if "stage Test:" in line).split("(")[1].split(")")[0]
@@ -291,9 +302,3 @@ def test_resource_policy_parameter(start_serverlite, tmp_path):
         f"arn:aws:execute-api:us-east-1:********9012:{api_id}/Test/PUT/DemoResourceMusic/DemoResourceMusicTable "
         "with an explicit deny"
     }
-    allowed = start_serverlite(
-        "--parameter-overrides",
-        "EnableResourcePolicy=true AllowedSourceCidr=127.0.0.0/8",
-        data_dir=tmp_path / "b",
-    ).wait_ready()
-    assert allowed.request("PUT", TABLE, {"table": "Music"}) == (200, "Table created")
