@@ -40,6 +40,7 @@ class Delivery:
     function_arn: str
     trace_id: str
     client_context: str | None = None
+    cognito_identity: str | None = None
 
 
 class RuntimeApiSession(t.Protocol):
@@ -136,6 +137,8 @@ class RuntimeApiServer:
         }
         if delivery.client_context is not None:
             headers["Lambda-Runtime-Client-Context"] = delivery.client_context
+        if delivery.cognito_identity is not None:
+            headers["Lambda-Runtime-Cognito-Identity"] = delivery.cognito_identity
         return 200, headers, delivery.event
 
 

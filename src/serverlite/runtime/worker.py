@@ -7,11 +7,13 @@ repeatedly, one invocation at a time. A timeout or a crash ends the environment;
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import os
 import shutil
 import signal
+import sys
 import time
 import typing as t
 import uuid
@@ -74,6 +76,7 @@ class ExecutionEnvironment:
             tmp_dir=self._tmp_dir,
         )
         self._started_at = time.monotonic()
+        self._emit(_init_start_line(self.function.runtime, self._settings.region))
         self._process = await asyncio.create_subprocess_exec(
             self._settings.python,
             "-m",
@@ -309,6 +312,14 @@ class ExecutionEnvironment:
 
 
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _init_start_line(runtime: str, region: str) -> str:
+    """The platform's first line of a cold start (reference 7.6), naming this interpreter's version."""
+    version = f"{runtime.replace('python', 'python:')}.serverlite{sys.version_info.micro}"
+    digest = hashlib.sha256(f"{version}{sys.version}".encode()).hexdigest()
+    arn = f"arn:aws:lambda:{region}::runtime:{digest}"
+    return f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}"
 
 
 def _error_type(payload: bytes) -> str | None:

@@ -60,6 +60,9 @@ def test_result_context_and_environment(data_dir):
     assert env["TZ"] == ":UTC" and env["LANG"] == "en_US.UTF-8"
     assert env["AWS_LAMBDA_LOG_STREAM_NAME"] == body["log_stream_name"]
     assert body["log_stream_name"].count("/") == 3 and "[$LATEST]" in body["log_stream_name"]
+    init = [line.split("|", 2)[2] for line in lines if "|INIT_START " in line]
+    assert len(init) == 1 and init[0].startswith("INIT_START Runtime Version: python:3.12.")
+    assert "\tRuntime Version ARN: arn:aws:lambda:eu-west-1::runtime:" in init[0]
     reports = [line for line in lines if "|REPORT RequestId: " in line]
     assert len(reports) == 1 and "Init Duration: " in reports[0] and "Memory Size: 256 MB" in reports[0]
     assert any(line.endswith(f"|START RequestId: {result.request_id} Version: $LATEST") for line in lines)
