@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint clean bench-dynamodb
+.PHONY: run test lint clean bench-dynamodb browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/serverlite start
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 tests
+
+# The console's browser tests (tests/e2e/test_console.py) drive Debian's chromium through Playwright's
+# executable_path: no browser download. Installed here when missing (needs root, as on a fresh machine).
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@test -x $(CHROMIUM) || { DEBIAN_FRONTEND=noninteractive $(APT_GET) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium; }
 
 lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
