@@ -50,6 +50,8 @@ def _start(data_dir: Path) -> tuple[subprocess.Popen[str], int, float]:
             str(_free_port()),
             "--lambda-port",
             str(_free_port()),
+            "--console-port",
+            str(_free_port()),
             "--data-dir",
             str(data_dir),
         ],

@@ -14,7 +14,10 @@ from pathlib import Path
 from serverlite.aws_endpoint import AwsEndpoint
 from serverlite.children import die_with_parent
 from serverlite.config import Config
+from serverlite.console import ConsoleState, RecentInvocations, serve_console
+from serverlite.gateway.cognito import JwksError
 from serverlite.gateway.gateway import Gateway, TestInvokeResult
+from serverlite.gateway.iam import CredentialsError
 from serverlite.gateway.server import GatewayServer
 from serverlite.gateway.support import unsupported_features
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
@@ -22,7 +25,7 @@ from serverlite.logs.store import LogStore
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.invoke_api import LambdaInvokeApi
-from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
 from serverlite.runtime.worker import OutputSink
 from serverlite.template.load import load_application
@@ -151,20 +154,57 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         runtime.start()
         stack.push_async_callback(runtime.close)
         aws.lambda_api = LambdaInvokeApi(runtime, region=config.region, account_id=config.account_id)
-        gateway = Gateway(
+        recent = RecentInvocations()
+        gateway = _gateway(application, config, recent.wrap(runtime), store)
+        server = GatewayServer(gateway, config.host, config.port)
+        await _listen(server, "Gateway", config.host, config.port)
+        stack.push_async_callback(server.close)
+        gateway_url = f"http://{config.host}:{server.port}"
+        console_state = ConsoleState(
+            application=application,
+            invoke=runtime.invoke,
+            test_invoke=gateway.test_invoke,
+            warm_count=lambda name: runtime.pool(name).warm,
+            dynamodb_url=dynamodb_url,
+            logs=store,
+            gateway_url=gateway_url,
+            recent=recent,
+        )
+        console_url = await _serve_console(console_state, config, stack)
+        _announce(
+            application, config, server.port, dynamodb_url, aws_url, console_url, time.monotonic() - started
+        )
+        stack.callback(_say, "Stopping ...")
+        await stop.wait()
+
+
+def _gateway(application: Application, config: Config, invoker: Invoker, store: LogStore) -> Gateway:
+    try:
+        return Gateway(
             application.rest_apis,
-            runtime,
+            invoker,
             account_id=config.account_id,
             region=config.region,
             logs=store,
             vpcs=config.vpcs,
+            usage_plans=application.usage_plans,
+            api_keys=application.api_keys,
+            jwks_files=config.jwks,
+            credentials_file=config.credentials,
         )
-        server = GatewayServer(gateway, config.host, config.port)
-        await _listen(server, "Gateway", config.host, config.port)
-        stack.push_async_callback(server.close)
-        _announce(application, config, server.port, dynamodb_url, aws_url, time.monotonic() - started)
-        stack.callback(_say, "Stopping ...")
-        await stop.wait()
+    except (JwksError, CredentialsError) as error:
+        raise StartupError(str(error)) from None
+
+
+async def _serve_console(state: ConsoleState, config: Config, stack: contextlib.AsyncExitStack) -> str:
+    try:
+        runner, port = await serve_console(state, config.host, config.console_port)
+    except OSError as error:
+        raise StartupError(
+            f"Console cannot listen on {config.host}:{config.console_port}: {error.strerror}"
+        ) from None
+    stack.push_async_callback(runner.cleanup)
+    return f"http://{config.host}:{port}"
 
 
 async def _cancel(task: asyncio.Future[t.Any]) -> None:
@@ -287,7 +327,7 @@ async def _listen(server: GatewayServer | AwsEndpoint, name: str, host: str, por
 
 
 def _announce(
-    application: Application, config: Config, port: int, dynamodb: str, aws: str, seconds: float
+    application: Application, config: Config, port: int, dynamodb: str, aws: str, console: str, seconds: float
 ) -> None:
     base = f"http://{config.host}:{port}"
     _say(f"Gateway: {base}")
@@ -297,6 +337,9 @@ def _announce(
     _say(f"DynamoDB: {dynamodb}")
     _say(f"Lambda: {aws}")
     _say(f"Logs: {aws}")
+    _say(f"Console: {console}")
+    for key in application.api_keys:
+        _say(f"API key {key.name}: {key.value}")
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
 

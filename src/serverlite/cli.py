@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from serverlite import __version__
-from serverlite.config import Config, parse_parameter_overrides, parse_vpc
+from serverlite.config import Config, parse_jwks, parse_parameter_overrides, parse_vpc
 from serverlite.logs.cli import logs_command
 
 __all__ = ["main"]
@@ -42,6 +42,7 @@ def main() -> None:
     type=int,
     help="Port of the Lambda Invoke and CloudWatch Logs APIs.",
 )
+@click.option("--console-port", default=3002, show_default=True, type=int, help="Port of the web console.")
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -65,12 +66,25 @@ def main() -> None:
     help="Most execution environments per function.",
 )
 @click.option("--no-reload", is_flag=True, help="Do not restart workers when function code changes.")
+@click.option(
+    "--jwks",
+    "jwks",
+    multiple=True,
+    metavar="POOL_ID_OR_ARN=PATH",
+    help="JWKS file that Cognito user pool authorizers verify this pool's tokens with.",
+)
+@click.option(
+    "--credentials",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Access keys (ini, like ~/.aws/credentials) that AWS_IAM methods accept SigV4 signatures of.",
+)
 def start(
     template: Path,
     host: str,
     port: int,
     dynamodb_port: int,
     aws_port: int,
+    console_port: int,
     data_dir: Path | None,
     region: str,
     dynamodb_endpoint: str | None,
@@ -78,6 +92,8 @@ def start(
     vpcs: tuple[str, ...],
     max_concurrency: int,
     no_reload: bool,
+    jwks: tuple[str, ...],
+    credentials: Path | None,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
     from serverlite.app import StartupError, serve
@@ -94,12 +110,15 @@ def start(
             port=port,
             dynamodb_port=dynamodb_port,
             aws_port=aws_port,
+            console_port=console_port,
             region=region,
             dynamodb_endpoint=dynamodb_endpoint,
             parameter_overrides=parse_parameter_overrides(parameter_overrides),
             vpcs=dict(parse_vpc(v) for v in vpcs),
             max_concurrency=max_concurrency,
             hot_reload=not no_reload,
+            jwks=dict(parse_jwks(j) for j in jwks),
+            credentials=credentials.resolve() if credentials else None,
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "parse_parameter_overrides", "parse_vpc"]
+__all__ = ["Config", "parse_jwks", "parse_parameter_overrides", "parse_vpc"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Config:
     port: int = 3000
     dynamodb_port: int = 8000
     aws_port: int = 3001
+    console_port: int = 3002
     region: str = "us-east-1"
     account_id: str = "123456789012"
     dynamodb_endpoint: str | None = None
@@ -26,6 +27,10 @@ class Config:
     vpcs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_concurrency: int = 16
     hot_reload: bool = True
+    # Cognito user pool (id, ARN or logical id) -> JWKS file its tokens are verified with (`--jwks`).
+    jwks: Mapping[str, Path] = field(default_factory=dict)
+    # ini file of SigV4 keys for AWS_IAM methods (`--credentials`), like ~/.aws/credentials.
+    credentials: Path | None = None
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:
@@ -51,3 +56,11 @@ def parse_vpc(text: str) -> tuple[str, tuple[str, ...]]:
     if not sep or not vpc.startswith("vpc") or not cidrs:
         raise ValueError(f"expected vpc-ID=CIDR[,CIDR], got {text!r}")
     return vpc, tuple(c.strip() for c in cidrs.split(",") if c.strip())
+
+
+def parse_jwks(text: str) -> tuple[str, Path]:
+    """`POOL_ID_OR_ARN=PATH` -> (pool, absolute path)."""
+    pool, sep, path = text.rpartition("=")
+    if not sep or not pool or not path:
+        raise ValueError(f"expected POOL_ID_OR_ARN=PATH, got {text!r}")
+    return pool, Path(path).resolve()

@@ -35,6 +35,7 @@ class Serverlite:
         self.port = free_port()
         self.dynamodb_port = free_port()
         self.lambda_port = free_port()
+        self.console_port = free_port()
         self.lines: list[str] = []
         self.started = time.monotonic()
         self.process = subprocess.Popen(
@@ -49,6 +50,8 @@ class Serverlite:
                 str(self.dynamodb_port),
                 "--lambda-port",
                 str(self.lambda_port),
+                "--console-port",
+                str(self.console_port),
                 "--data-dir",
                 str(data_dir),
                 *args,

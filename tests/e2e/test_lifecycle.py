@@ -186,6 +186,8 @@ def test_default_template_and_data_dir_beside_it(tmp_path):
             str(dynamodb_port),
             "--lambda-port",
             str(free_port()),
+            "--console-port",
+            str(free_port()),
         ],
         cwd=project,
         stdout=subprocess.PIPE,

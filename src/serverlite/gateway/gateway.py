@@ -7,10 +7,12 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl
 
+from serverlite.gateway.access import AccessControl, Grant
 from serverlite.gateway.errors import GatewayError, InternalServerError, RequestTooLarge
 from serverlite.gateway.events import (
     RequestIdentity,
@@ -33,8 +35,9 @@ from serverlite.gateway.media_types import first_accept, is_binary
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
 from serverlite.gateway.policy import PolicyRequest, ResourcePolicy
 from serverlite.gateway.router import RouteMatch, Router
+from serverlite.gateway.usage_plans import log_key_not_required
 from serverlite.runtime.invoker import InvocationResult, Invoker
-from serverlite.template.model import RestApi, Stage
+from serverlite.template.model import ApiKey, RestApi, Stage, UsagePlan
 
 __all__ = ["MAX_PAYLOAD_BYTES", "Gateway", "TestInvokeResult"]
 
@@ -67,7 +70,18 @@ class Gateway:
         region: str = "us-east-1",
         logs: LogSink | None = None,
         vpcs: Mapping[str, Sequence[str]] | None = None,
+        usage_plans: Sequence[UsagePlan] = (),
+        api_keys: Sequence[ApiKey] = (),
+        jwks_files: Mapping[str, Path] | None = None,
+        credentials_file: Path | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`usage_plans`/`api_keys`: `Application.usage_plans`/`api_keys`; `jwks_files`: user pool id, ARN or
+        logical id -> JWKS file (`--jwks`); `credentials_file`: SigV4 keys (`--credentials`); `clock`: epoch
+        seconds for throttles, quotas, authorizer caches and token expiry.
+
+        Raises JwksError or CredentialsError (ValueErrors) for unusable files.
+        """
         self.apis = tuple(apis)
         self._router = Router(apis)
         self._invoker = invoker
@@ -75,6 +89,19 @@ class Gateway:
         self._region = region
         self._vpcs = dict(vpcs or {})
         self._policies = {api.id: ResourcePolicy(api.policy) for api in apis if api.policy}
+        access = AccessControl(
+            apis,
+            invoker,
+            account_id=account_id,
+            region=region,
+            usage_plans=usage_plans,
+            api_keys=api_keys,
+            jwks_files=jwks_files,
+            credentials_file=credentials_file,
+            clock=clock,
+        )
+        # None when no method of any API checks anything: plain requests pay nothing.
+        self._access: AccessControl | None = access if access.used else None
         self._logs = logs
         self._stream = new_stream_name()
 
@@ -89,7 +116,10 @@ class Gateway:
             record.match = self._router.match(request.method, request.raw_path, request.host)
             self._authorize(request, record.match)
             record.log = self._execution_log(record.match, identity)
-            response = await self._integrate(request, record.match, identity, log=record.log, record=record)
+            grant = await self._check_access(request, record.match, identity, record.log)
+            response = await self._integrate(
+                request, record.match, identity, log=record.log, record=record, grant=grant
+            )
         except GatewayError as error:
             response, traced = error.to_response(), error.traced
             record.error = error
@@ -105,8 +135,22 @@ class Gateway:
             asyncio.get_running_loop().call_soon(self._write_logs, request, identity, response, record)
         return response
 
+    async def _check_access(
+        self, request: GatewayRequest, match: RouteMatch, identity: RequestIdentity, log: ExecutionLog | None
+    ) -> Grant | None:
+        """Authorizers, API keys, throttles (access.py); only the usage-plan log lines for plain methods."""
+        if self._access is not None and self._access.applies(match):
+            return await self._access.check(request, match, identity, log)
+        if log is not None:
+            log_key_not_required(log, match, identity.request_id)
+        return None
+
     def _authorize(self, request: GatewayRequest, match: RouteMatch) -> None:
-        """The resource policy, if the API has one (reference 6.2); raises AccessDenied."""
+        """The resource policy, if the API has one (reference 6.2); raises AccessDenied.
+
+        A method with its own authorization (Lambda authorizer, AWS_IAM) is not refused by a policy that
+        neither allows nor denies: the authorizer decides (table A of the authorization flow, reference A8).
+        """
         policy = self._policies.get(match.api.id)
         if policy is not None:
             policy.check(
@@ -119,7 +163,8 @@ class Gateway:
                     path=match.path,
                     source_ip=request.source_ip,
                     vpcs=self._vpcs,
-                )
+                ),
+                allow_implicit=match.method.authorization_type in ("CUSTOM", "AWS_IAM"),
             )
 
     def _execution_log(self, match: RouteMatch, identity: RequestIdentity) -> ExecutionLog | None:
@@ -223,6 +268,7 @@ class Gateway:
         log: ExecutionLog | None = None,
         test_invoke: bool = False,
         record: _Record | None = None,
+        grant: Grant | None = None,
     ) -> GatewayResponse:
         integration = match.method.integration
         if integration.type != "AWS_PROXY" or integration.function is None:
@@ -235,6 +281,8 @@ class Gateway:
             binary_body=is_binary(request.header("Content-Type"), binary_types),
             test_invoke=test_invoke,
         )
+        if grant is not None:
+            grant.apply(event["requestContext"])
         endpoint_uri = _lambda_endpoint(integration.uri)
         if log is not None:
             _log_method_request(log, request, match, identity, endpoint_uri)
@@ -275,17 +323,8 @@ class _Record:
 
 
 def _log_preamble(log: ExecutionLog, match: RouteMatch, identity: RequestIdentity) -> None:
-    """The usage-plan lines that open an execution log for a method without an API key (reference 5.3)."""
-    rid = identity.request_id
-    stage = f"{match.api.id}/{match.stage.name}"
+    """The first line of an execution log (reference 5.3); authorizer and usage-plan lines follow."""
     log.add(f"Extended Request Id: {identity.extended_request_id}")
-    log.add(f"Verifying Usage Plan for request: {rid}. API Key:  API Stage: {stage}")
-    method = f"{match.method.http_method} {match.resource.path}"
-    log.add(
-        f"API Key  authorized because method '{method}' does not require API Key. "
-        "Request will not contribute to throttle or quota limits"
-    )
-    log.add(f"Usage Plan check succeeded for API Key  and API Stage {stage}")
 
 
 def _access_log_values(

@@ -22,7 +22,7 @@ from functools import lru_cache
 from serverlite.gateway.errors import GatewayError
 from serverlite.gateway.messages import GatewayResponse
 
-__all__ = ["AccessDenied", "PolicyRequest", "ResourcePolicy"]
+__all__ = ["AccessDenied", "PolicyRequest", "ResourcePolicy", "action_matches", "arn_matches"]
 
 
 class AccessDenied(GatewayError):
@@ -94,17 +94,28 @@ class ResourcePolicy:
             if isinstance(s, Mapping)
         ]
 
-    def check(self, request: PolicyRequest) -> None:
-        """Raise AccessDenied unless an Allow matches and no Deny does."""
+    def check(self, request: PolicyRequest, *, allow_implicit: bool = False) -> None:
+        """Raise AccessDenied unless an Allow matches and no Deny does.
+
+        `allow_implicit`: the method has its own authorization (Lambda authorizer, AWS_IAM), so a policy that
+        neither allows nor denies leaves the decision to it (reference 6.2, table A of A8).
+        """
+        decision = self.decide(request)
+        if decision == "Deny":
+            raise AccessDenied(request.masked_arn, explicit=True)
+        if decision is None and not allow_implicit:
+            raise AccessDenied(request.masked_arn, explicit=False)
+
+    def decide(self, request: PolicyRequest) -> str | None:
+        """`Deny` if a Deny matches, else `Allow` if an Allow matches, else None."""
         allowed = False
         for statement in self._statements:
             if not _matches(statement, request):
                 continue
             if statement.get("Effect") == "Deny":
-                raise AccessDenied(request.masked_arn, explicit=True)
+                return "Deny"
             allowed = allowed or statement.get("Effect") == "Allow"
-        if not allowed:
-            raise AccessDenied(request.masked_arn, explicit=False)
+        return "Allow" if allowed else None
 
 
 def _matches(statement: Mapping[str, t.Any], request: PolicyRequest) -> bool:
@@ -141,6 +152,16 @@ def _listed(
 
 def _action_matches(pattern: str, action: str) -> bool:
     return _wildcard(pattern.lower()).fullmatch(action.lower()) is not None
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """IAM action matching: case-insensitive, `*` and `?` wildcards."""
+    return _action_matches(pattern, action)
+
+
+def arn_matches(pattern: str, arn: str) -> bool:
+    """IAM resource matching: `*` any run of characters (including `/`), `?` one character."""
+    return _wildcard(pattern).fullmatch(arn) is not None
 
 
 def _resource_matches(pattern: str, request: PolicyRequest) -> bool:

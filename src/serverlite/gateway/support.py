@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from serverlite.template.model import RestApi
+from serverlite.template.model import Method, RestApi
 
 __all__ = ["unsupported_features"]
 
 _SUPPORTED_INTEGRATIONS = {"AWS_PROXY"}
+_AUTHORIZATION_TYPES = {"NONE", "", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"}
 
 
 def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
@@ -27,10 +28,19 @@ def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
                     problems.append(f"{where}: {integration.type} integrations are not supported yet")
                 elif integration.function is None:
                     problems.append(f"{where}: the integration URI names no function of this template")
-                if method.authorization_type not in ("NONE", ""):
-                    problems.append(
-                        f"{where}: authorization {method.authorization_type} is not supported yet"
-                    )
-                if method.api_key_required:
-                    problems.append(f"{where}: API keys (ApiKeyRequired) are not supported yet")
+                problems += _authorization_problems(api, method, where)
     return problems
+
+
+def _authorization_problems(api: RestApi, method: Method, where: str) -> list[str]:
+    """Authorization types serverlite cannot evaluate, and authorizers it cannot find or run."""
+    if method.authorization_type not in _AUTHORIZATION_TYPES:
+        return [f"{where}: authorization {method.authorization_type} is not supported yet"]
+    if method.authorization_type not in ("CUSTOM", "COGNITO_USER_POOLS"):
+        return []
+    authorizer = api.authorizers.get(method.authorizer_id or "")
+    if authorizer is None:
+        return [f"{where}: authorizer {method.authorizer_id!r} is not defined for this API"]
+    if authorizer.type in ("TOKEN", "REQUEST") and authorizer.function is None:
+        return [f"{where}: authorizer {authorizer.name} names no function of this template"]
+    return []

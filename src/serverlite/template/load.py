@@ -16,6 +16,7 @@ from serverlite.template.sam import expand, is_serverless
 from serverlite.template.source import Source, read_template
 from serverlite.template.stack import ResolvedResource, Stack
 from serverlite.template.tables import build_table
+from serverlite.template.usage_plans import build_api_key, build_usage_plan
 
 __all__ = ["STACK_NAME", "load_application"]
 
@@ -72,6 +73,8 @@ def _application(source: Source, region: str, account_id: str, overrides: dict[s
         rest_apis=tuple(parts["rest_apis"]),
         tables=tuple(parts["tables"]),
         log_groups=tuple(parts["log_groups"]),
+        api_keys=tuple(parts["api_keys"]),
+        usage_plans=tuple(parts["usage_plans"]),
     )
 
 
@@ -97,4 +100,6 @@ _BUILDERS: Mapping[str, tuple[str, Builder]] = {
     "AWS::ApiGateway::RestApi": ("rest_apis", build_rest_api),
     "AWS::DynamoDB::Table": ("tables", build_table),
     "AWS::Logs::LogGroup": ("log_groups", _log_group),
+    "AWS::ApiGateway::ApiKey": ("api_keys", build_api_key),
+    "AWS::ApiGateway::UsagePlan": ("usage_plans", build_usage_plan),
 }

@@ -11,15 +11,21 @@ from pathlib import Path
 
 __all__ = [
     "AccessLogSetting",
+    "ApiKey",
     "Application",
+    "Authorizer",
     "Function",
     "Integration",
     "Method",
     "MethodSetting",
+    "Quota",
     "Resource",
     "RestApi",
     "Stage",
     "Table",
+    "Throttle",
+    "UsagePlan",
+    "UsagePlanStage",
 ]
 
 
@@ -79,6 +85,27 @@ class Method:
     authorization_type: str = "NONE"
     api_key_required: bool = False
     operation_name: str | None = None
+    authorizer_id: str | None = None  # for CUSTOM and COGNITO_USER_POOLS: a key of `RestApi.authorizers`
+    authorization_scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    """`AWS::ApiGateway::Authorizer` / OpenAPI `x-amazon-apigateway-authorizer`.
+
+    `type` is TOKEN, REQUEST or COGNITO_USER_POOLS; `function` is the logical id of a Lambda authorizer's
+    function; `identity_source` is AWS's comma-separated text, e.g. `method.request.header.Authorization`.
+    """
+
+    id: str
+    name: str
+    type: str
+    identity_source: str = ""
+    function: str | None = None
+    uri: str = ""
+    identity_validation_expression: str | None = None
+    result_ttl_seconds: int = 300
+    provider_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +168,58 @@ class RestApi:
     binary_media_types: tuple[str, ...] = ()
     policy: Mapping[str, object] | None = None
     endpoint_type: str = "EDGE"
+    authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
+    api_key_source: str = "HEADER"  # or AUTHORIZER (`usageIdentifierKey` of a Lambda authorizer)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """`AWS::ApiGateway::ApiKey`; `id` is what `Ref` returns, `value` what clients send as `x-api-key`."""
+
+    logical_id: str
+    id: str
+    value: str
+    name: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Steady-state requests per second and bucket size; None means that limit is not set."""
+
+    rate_limit: float | None = None
+    burst_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `limit` requests per `period` (DAY, WEEK or MONTH, UTC) starting `offset` days in."""
+
+    limit: int
+    period: str
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class UsagePlanStage:
+    """One of a usage plan's `ApiStages`; `throttle` maps `/path/METHOD` to that method's own limits."""
+
+    api_id: str
+    stage: str
+    throttle: Mapping[str, Throttle] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UsagePlan:
+    """`AWS::ApiGateway::UsagePlan` with the keys its `AWS::ApiGateway::UsagePlanKey`s attach."""
+
+    logical_id: str
+    id: str
+    name: str
+    api_stages: tuple[UsagePlanStage, ...] = ()
+    throttle: Throttle | None = None
+    quota: Quota | None = None
+    key_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +242,8 @@ class Application:
     rest_apis: tuple[RestApi, ...] = ()
     tables: tuple[Table, ...] = ()
     log_groups: tuple[str, ...] = ()
+    api_keys: tuple[ApiKey, ...] = ()
+    usage_plans: tuple[UsagePlan, ...] = ()
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""

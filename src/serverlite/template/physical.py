@@ -111,8 +111,8 @@ def _api_resource_id(names: Names, logical_id: str) -> str:
     return resource_id(names, api_id, path)
 
 
-def _short(prefix: str) -> Callable[[Names, str], str]:
-    return lambda names, logical_id: short_id(f"{prefix}:{logical_id}", 6)
+def _short(prefix: str, length: int = 6) -> Callable[[Names, str], str]:
+    return lambda names, logical_id: short_id(f"{prefix}:{logical_id}", length)
 
 
 _function_name = _named("FunctionName", _logical)
@@ -134,6 +134,10 @@ _REFS: Mapping[str, Callable[[Names, str], Any]] = {
     "AWS::ApiGateway::Deployment": _short("deployment"),
     "AWS::ApiGateway::Method": _short("method"),
     "AWS::ApiGateway::Stage": _named("StageName", _logical),
+    # API key ids are 10 characters, usage plan and authorizer ids 6, as on AWS.
+    "AWS::ApiGateway::ApiKey": _short("apikey", 10),
+    "AWS::ApiGateway::UsagePlan": _short("usageplan"),
+    "AWS::ApiGateway::Authorizer": _short("authorizer"),
     "AWS::DynamoDB::Table": _table_name,
     "AWS::IAM::Role": _role_name,
     "AWS::Logs::LogGroup": _log_group_name,
@@ -146,6 +150,9 @@ _ATTRIBUTES: Mapping[str, Mapping[str, Callable[[Names, str], Any]]] = {
     "AWS::ApiGateway::RestApi": {"RootResourceId": _root_resource_id, "RestApiId": _rest_api_id},
     "AWS::ApiGateway::Resource": {"ResourceId": _api_resource_id},
     "AWS::ApiGateway::Deployment": {"DeploymentId": _short("deployment")},
+    "AWS::ApiGateway::ApiKey": {"APIKeyId": _short("apikey", 10)},
+    "AWS::ApiGateway::UsagePlan": {"Id": _short("usageplan")},
+    "AWS::ApiGateway::Authorizer": {"AuthorizerId": _short("authorizer")},
     "AWS::DynamoDB::Table": {
         "Arn": lambda n, i: _arn(n, "dynamodb", f"table/{_table_name(n, i)}"),
         # A stream ARN ends in its creation time; a fixed label keeps it stable locally.

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from serverlite.template import physical
+from serverlite.template.authorizers import (
+    body_authorizer_id,
+    body_authorizers,
+    resource_authorizers,
+    security_schemes,
+)
 from serverlite.template.context import BuildContext
 from serverlite.template.errors import TemplateError
 from serverlite.template.model import Integration, Method, Resource, RestApi
@@ -41,7 +48,7 @@ def build_rest_api(context: BuildContext, resource: ResolvedResource) -> RestApi
         raise TemplateError("BodyS3Location is not supported locally: inline the definition as Body")
     api_id = str(context.stack.ref(resource.logical_id))
     body = properties.get("Body") or {}
-    routes = _body_routes(context, body)
+    routes = _body_routes(context, api_id, body)
     routes.update({path: {} for path in _declared_paths(context, api_id) if path not in routes})
     for path, http_method, method in _method_resources(context, api_id):
         routes.setdefault(path, {})[http_method] = method
@@ -54,6 +61,10 @@ def build_rest_api(context: BuildContext, resource: ResolvedResource) -> RestApi
         binary_media_types=_binary_media_types(properties, body),
         policy=_policy(properties, body),
         endpoint_type=_endpoint_type(properties),
+        authorizers={**body_authorizers(context, api_id, body), **resource_authorizers(context, api_id)},
+        api_key_source=str(
+            properties.get("ApiKeySourceType") or body.get("x-amazon-apigateway-api-key-source") or "HEADER"
+        ).upper(),
     )
 
 
@@ -69,32 +80,39 @@ def _tree(context: BuildContext, api_id: str, routes: Routes) -> tuple[Resource,
     )
 
 
-def _body_routes(context: BuildContext, body: Mapping[str, Any]) -> Routes:
+def _body_routes(context: BuildContext, api_id: str, body: Mapping[str, Any]) -> Routes:
     """Methods of the Swagger 2.0 / OpenAPI 3.0 `paths`."""
     routes: Routes = {}
     for path, item in (body.get("paths") or {}).items():
         operations = {key: value for key, value in (item or {}).items() if key.lower() in _OPERATIONS}
         routes[path] = {
-            _OPERATIONS[key.lower()]: _operation(context, body, path, key, operation)
+            _OPERATIONS[key.lower()]: _operation(context, api_id, body, path, key, operation)
             for key, operation in operations.items()
         }
     return routes
 
 
 def _operation(
-    context: BuildContext, body: Mapping[str, Any], path: str, key: str, operation: Mapping[str, Any]
+    context: BuildContext,
+    api_id: str,
+    body: Mapping[str, Any],
+    path: str,
+    key: str,
+    operation: Mapping[str, Any],
 ) -> Method:
     """One OpenAPI operation with its `x-amazon-apigateway-integration` and its `security`."""
     integration = operation.get("x-amazon-apigateway-integration")
     if not isinstance(integration, dict):
         raise TemplateError(f"Body: {key} {path} has no x-amazon-apigateway-integration")
-    authorization, api_key = _security(body, operation)
+    security = _security(body, operation)
     return Method(
         http_method=_OPERATIONS[key.lower()],
         integration=_openapi_integration(context, integration),
-        authorization_type=authorization,
-        api_key_required=api_key,
+        authorization_type=security.authorization,
+        api_key_required=security.api_key,
         operation_name=operation.get("operationId"),
+        authorizer_id=body_authorizer_id(api_id, security.authorizer) if security.authorizer else None,
+        authorization_scopes=security.scopes,
     )
 
 
@@ -109,22 +127,37 @@ _AUTH_TYPES = {
 }
 
 
-def _security(body: Mapping[str, Any], operation: Mapping[str, Any]) -> tuple[str, bool]:
-    """(AuthorizationType, ApiKeyRequired) from the operation's (or the document's) `security`."""
+@dataclass(frozen=True)
+class _Security:
+    """What an operation's `security` requirements say."""
+
+    authorization: str = "NONE"
+    api_key: bool = False
+    authorizer: str | None = None  # the security scheme holding `x-amazon-apigateway-authorizer`
+    scopes: tuple[str, ...] = ()
+
+
+def _security(body: Mapping[str, Any], operation: Mapping[str, Any]) -> _Security:
+    """AuthorizationType, ApiKeyRequired, authorizer and scopes from the operation's `security`."""
     requirements = operation.get("security", body.get("security")) or []
-    schemes = body.get("securityDefinitions") or (body.get("components") or {}).get("securitySchemes") or {}
-    authorization, api_key = "NONE", False
+    schemes = security_schemes(body)
+    found = _Security()
     for requirement in requirements:
-        for name in requirement or {}:
+        for name, scopes in (requirement or {}).items():
             scheme = schemes.get(name) or {}
             kind = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
-            authorizer = scheme.get("x-amazon-apigateway-authorizer") or {}
-            kind = kind or str(authorizer.get("type", "")).lower()
+            authorizer = scheme.get("x-amazon-apigateway-authorizer")
+            kind = kind or str((authorizer or {}).get("type", "")).lower()
             if kind in _AUTH_TYPES:
-                authorization = _AUTH_TYPES[kind]
+                found = replace(
+                    found,
+                    authorization=_AUTH_TYPES[kind],
+                    authorizer=name if isinstance(authorizer, dict) else None,
+                    scopes=tuple(str(scope) for scope in scopes or ()),
+                )
             elif scheme.get("type") == "apiKey":
-                api_key = True
-    return authorization, api_key
+                found = replace(found, api_key=True)
+    return found
 
 
 def _openapi_integration(context: BuildContext, integration: Mapping[str, Any]) -> Integration:
@@ -183,6 +216,8 @@ def _method_resource(context: BuildContext, properties: Mapping[str, Any]) -> tu
         authorization_type=str(properties.get("AuthorizationType", "NONE")).upper(),
         api_key_required=flag(properties.get("ApiKeyRequired", False)),
         operation_name=properties.get("OperationName"),
+        authorizer_id=str(properties["AuthorizerId"]) if properties.get("AuthorizerId") else None,
+        authorization_scopes=tuple(str(scope) for scope in properties.get("AuthorizationScopes") or ()),
     )
     return node[1], http_method, method
 

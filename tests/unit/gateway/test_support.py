@@ -31,7 +31,33 @@ def test_each_unsupported_feature_is_named():
     )
     assert unsupported_features([api]) == [
         "REST API Api: OPTIONS /items: MOCK integrations are not supported yet",
-        "REST API Api: GET /items: authorization COGNITO_USER_POOLS is not supported yet",
-        "REST API Api: GET /items: API keys (ApiKeyRequired) are not supported yet",
+        "REST API Api: GET /items: authorizer None is not defined for this API",
         "REST API Api: PUT /items: the integration URI names no function of this template",
     ]
+
+
+def test_authorizers_and_api_keys_are_served_when_they_can_run():
+    from serverlite.template.model import Authorizer
+
+    method = Method(
+        "GET",
+        Integration(type="AWS_PROXY", function="Fn"),
+        authorization_type="CUSTOM",
+        authorizer_id="au0001",
+        api_key_required=True,
+    )
+    api = _api(method)
+    runnable = Authorizer(id="au0001", name="Tok", type="TOKEN", function="AuthFn")
+    orphan = Authorizer(id="au0001", name="Tok", type="TOKEN", uri="arn:aws:apigateway:x", function=None)
+    assert unsupported_features([_with(api, runnable)]) == []
+    assert unsupported_features([_with(api, orphan)]) == [
+        "REST API Api: GET /items: authorizer Tok names no function of this template"
+    ]
+    iam = _api(Method("GET", Integration(type="AWS_PROXY", function="Fn"), authorization_type="AWS_IAM"))
+    assert unsupported_features([iam]) == []
+
+
+def _with(api: RestApi, authorizer) -> RestApi:
+    import dataclasses
+
+    return dataclasses.replace(api, authorizers={authorizer.id: authorizer})
