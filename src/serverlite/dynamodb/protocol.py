@@ -7,11 +7,14 @@ Protocol errors as DynamoDB sends them (dynalite index.js, observed): a body tha
 ``com.amazon.coral.service#UnknownOperationException``, both 400 without a message.
 
 Requests run on the event loop thread and no operation awaits, so a conditional write's check and
-write can never interleave with another request.
+write can never interleave with another request. ``handle`` (the async entry) shares COMMITs among
+the requests of one loop iteration (storage/group_commit.py) and answers a request only once what
+it wrote or read is committed; ``handle_sync`` commits each request on its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import pkgutil
@@ -33,8 +36,10 @@ from serverlite.dynamodb.errors import (
 )
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.storage.database import Database
+from serverlite.dynamodb.storage.group_commit import GroupCommit
+from serverlite.dynamodb.values import compact_json
 
-__all__ = ["CONTENT_TYPE", "OPERATIONS", "TARGET_PREFIX", "DynamoDBServer"]
+__all__ = ["CONTENT_TYPE", "OPERATIONS", "TARGET_PREFIX", "DynamoDBServer", "commit_failed"]
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 TARGET_PREFIX = "DynamoDB_20120810."
@@ -68,10 +73,28 @@ class DynamoDBServer:
     ) -> None:
         self.database = database
         self.environment = Environment(region=region, account_id=account_id, clock=clock, new_id=new_id)
+        self._group_commit: GroupCommit | None = None
 
     async def handle(self, target: str | None, body: bytes) -> tuple[int, bytes]:
-        """Answer one request; never raises."""
-        return self.handle_sync(target, body)
+        """Answer one request once what it wrote or read is committed; never raises."""
+        answer, committed = self.handle_grouped(target, body)
+        if committed is None:
+            return answer
+        try:
+            await asyncio.shield(committed)
+        except Exception as error:  # noqa: BLE001 - the shared COMMIT failed: nothing of it is kept
+            return commit_failed(error)
+        return answer
+
+    def handle_grouped(
+        self, target: str | None, body: bytes
+    ) -> tuple[tuple[int, bytes], asyncio.Future[None] | None]:
+        """Run one request on the event loop now; the answer may be sent only once the returned
+        COMMIT is done (None: at once). When that COMMIT fails, send ``commit_failed()`` instead."""
+        if self._group_commit is None:
+            self._group_commit = GroupCommit(self.database)
+        answer = self.handle_sync(target, body)
+        return answer, self._group_commit.pending()
 
     def handle_sync(self, target: str | None, body: bytes) -> tuple[int, bytes]:
         """The same as handle, for callers without an event loop."""
@@ -82,7 +105,7 @@ class DynamoDBServer:
         except Exception:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
             traceback.print_exc(file=sys.stderr)
             return render_error(InternalServerError())
-        return 200, json.dumps(response, separators=(",", ":")).encode()
+        return 200, compact_json(response).encode()
 
     def _dispatch(self, target: str | None, body: bytes) -> dict[str, Any]:
         request = _decode(body)
@@ -92,6 +115,12 @@ class DynamoDBServer:
         validated = operation.validate(request)
         response: dict[str, Any] = operation.execute(validated, self.database, self.environment)
         return response
+
+
+def commit_failed(error: BaseException) -> tuple[int, bytes]:
+    """The answer to every request of a group whose shared COMMIT failed: a logged 500."""
+    traceback.print_exception(error, file=sys.stderr)
+    return render_error(InternalServerError())
 
 
 def _decode(body: bytes) -> dict[str, Any] | None:

@@ -42,13 +42,26 @@ def check_shape(value: Any, spec: Any) -> None:
     if value is None:
         return
     if isinstance(spec, dict):
-        _expect_container(value, dict, "Expected null")
-        for name, member_spec in spec.items():
-            check_shape(value.get(name), member_spec)
+        _check_structure(value, spec)
     elif isinstance(spec, tuple):
         _check_collection(value, spec)
     else:
         _SCALARS[spec](value)
+
+
+def _check_structure(value: Any, spec: dict[str, Any]) -> None:
+    """Members in the spec's order (which decides the error reported); unknown members are ignored."""
+    _expect_container(value, dict, "Expected null")
+    if len(value) == 1:  # an AttributeValue, mostly: order cannot matter
+        name, member = next(iter(value.items()))
+        member_spec = spec.get(name)
+        if member_spec is not None and member is not None:
+            check_shape(member, member_spec)
+        return
+    for name, member_spec in spec.items():
+        member = value.get(name)
+        if member is not None:
+            check_shape(member, member_spec)
 
 
 def _expect_container(value: Any, kind: type, scalar_message: str) -> None:
@@ -65,12 +78,30 @@ def _check_collection(value: Any, spec: tuple[str, Any]) -> None:
     kind, member_spec = spec
     if kind == "List":
         _expect_container(value, list, "Expected list or null")
-        members = list(value)
+        members = value
     else:
         _expect_container(value, dict, "Expected map or null")
-        members = list(value.values())
+        members = value.values()
+    if member_spec == "String":  # names, SS and NS members: the common case, without a call each
+        for member in members:
+            if type(member) is not str and member is not None:
+                _string(member)
+        return
+    if member_spec is ATTRIBUTE_VALUE:  # items, keys and placeholders: most of every request
+        for member in members:
+            if not _plain_scalar(member):
+                check_shape(member, member_spec)
+        return
     for member in members:
         check_shape(member, member_spec)
+
+
+def _plain_scalar(value: Any) -> bool:
+    """True for an AttributeValue that is one S, N or BOOL member of the right JSON type."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    ((kind, raw),) = value.items()
+    return (kind in ("S", "N") and type(raw) is str) or (kind == "BOOL" and type(raw) is bool)
 
 
 def _class_of(value: Any) -> str:
@@ -91,7 +122,8 @@ def _scalar(value: Any, allowed: type | tuple[type, ...], target: str) -> None:
 
 
 def _string(value: Any) -> None:
-    _scalar(value, str, "an String")
+    if type(value) is not str:
+        _scalar(value, str, "an String")
 
 
 def _long(value: Any) -> None:

@@ -22,6 +22,7 @@ whitespace); ``<EOF>`` at the end. Observed: ``ADD hits : incr`` -> token ":", n
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NoReturn
 
 from serverlite.dynamodb.expressions.ast import (
@@ -49,6 +50,9 @@ _SECTIONS = ("SET", "REMOVE", "ADD", "DELETE")
 _CONDITION_KEYWORDS = ("AND", "OR", "NOT", "BETWEEN", "IN")
 _COMPARATORS = ("=", "<>", "<", "<=", ">", ">=")
 _REDUNDANT_PARENTHESES = "The expression has redundant parentheses;"
+# Clients send the same few expression texts over and over, and a parsed tree is immutable (frozen
+# dataclasses and tuples, placeholders unresolved), so each text is parsed once. Errors are not cached.
+_PARSED_TEXTS = 1024
 
 
 class _Parser:
@@ -261,6 +265,7 @@ class _Parser:
         self.fail()
 
 
+@lru_cache(maxsize=_PARSED_TEXTS)
 def parse_update(text: str) -> UpdateExpression:
     """Parse an UpdateExpression.
 
@@ -273,6 +278,7 @@ def parse_update(text: str) -> UpdateExpression:
     return result
 
 
+@lru_cache(maxsize=_PARSED_TEXTS)
 def parse_condition(text: str) -> object:
     """Parse a condition (ConditionExpression; later FilterExpression and KeyConditionExpression).
 
@@ -287,6 +293,7 @@ def parse_condition(text: str) -> object:
     return result
 
 
+@lru_cache(maxsize=_PARSED_TEXTS)
 def parse_projection(text: str) -> Projection:
     """Parse a ProjectionExpression: ``a, b.c, d[0]``."""
     parser = _Parser(text, ())

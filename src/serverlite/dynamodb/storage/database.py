@@ -1,16 +1,21 @@
 """The SQLite database behind the DynamoDB server: one file (or memory), WAL mode.
 
-Durability: every write request commits its own transaction before the response is sent. With
+Durability: every write request's transaction is committed before the response is sent. With
 WAL, ``synchronous=NORMAL`` makes a commit survive a crash of this process (the WAL is written
 before COMMIT returns) and ``FULL`` also survives an OS crash or power loss
 (https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html).
+
+Group commit (group_commit.py): once ``group_transactions`` is called, ``transaction()`` blocks
+become SAVEPOINTs of one shared transaction, begun by the first of them and ended by
+``commit_group``, so the requests of one event-loop tick pay for one COMMIT (and one fsync).
+A failing block still rolls back only its own changes.
 """
 
 from __future__ import annotations
 
 import pathlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from serverlite.dynamodb.storage import indexes, items, tables
@@ -19,6 +24,8 @@ __all__ = ["DATABASE_FILE", "DURABILITY", "Database", "open_database"]
 
 DATABASE_FILE = "dynamodb.sqlite3"
 DURABILITY = {"process": "NORMAL", "full": "FULL"}
+# ROLLBACK TO keeps the savepoint open; RELEASE then ends it (https://www.sqlite.org/lang_savepoint.html).
+_ROLLBACK_SAVEPOINT = ("ROLLBACK TO request", "RELEASE request")
 
 
 class Database:
@@ -28,18 +35,63 @@ class Database:
         self._connection = connection
         self.tables = tables.TableStore(connection)
         self.items = items.ItemStore(connection, self.tables.indexes)
+        self._on_group_open: Callable[[], bool] | None = None
+        self.group_open = False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Run a block atomically: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error."""
-        self._connection.execute("BEGIN IMMEDIATE")
+        """Run a block atomically: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error.
+
+        With group transactions on, the block is a SAVEPOINT of the shared transaction instead.
+        """
+        begin: str
+        commit: tuple[str, ...]
+        rollback: tuple[str, ...]
+        if self._join_group():
+            begin, commit, rollback = "SAVEPOINT request", ("RELEASE request",), _ROLLBACK_SAVEPOINT
+        else:
+            begin, commit, rollback = "BEGIN IMMEDIATE", ("COMMIT",), ("ROLLBACK",)
+        self._connection.execute(begin)
         try:
             yield
         except BaseException:
-            self._connection.execute("ROLLBACK")
+            for statement in rollback:
+                self._connection.execute(statement)
             self.tables.forget()
             raise
-        self._connection.execute("COMMIT")
+        for statement in commit:
+            self._connection.execute(statement)
+
+    def group_transactions(self, on_open: Callable[[], bool]) -> None:
+        """Make later transactions join one shared transaction, begun when on_open returns True.
+
+        on_open schedules the shared transaction's ``commit_group``; it returns False when it
+        cannot (a caller outside the event loop), and that transaction then commits on its own.
+        """
+        self._on_group_open = on_open
+
+    def commit_group(self) -> None:
+        """COMMIT the shared transaction (ROLLBACK it, and re-raise, when COMMIT fails)."""
+        if not self.group_open:
+            return
+        self.group_open = False
+        try:
+            self._connection.execute("COMMIT")
+        except BaseException:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            self.tables.forget()
+            raise
+
+    def _join_group(self) -> bool:
+        """True when the shared transaction is open, beginning it if needed."""
+        if self.group_open:
+            return True
+        if self._on_group_open is None or not self._on_group_open():
+            return False
+        self._connection.execute("BEGIN IMMEDIATE")
+        self.group_open = True
+        return True
 
     def close(self) -> None:
         """Checkpoint and close the connection."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.storage.keys import encode_key
-from serverlite.dynamodb.values import Item, blob, item_size, type_of
+from serverlite.dynamodb.values import Item, blob, compact_json, item_size, type_of
 
 __all__ = [
     "SCHEMA",
@@ -26,7 +26,9 @@ __all__ = [
     "IndexDefinition",
     "IndexStore",
     "check_item",
+    "decode_item",
     "definitions",
+    "encode_item",
     "range_clauses",
     "stream_rows",
 ]
@@ -41,6 +43,11 @@ SCHEMA = (
 
 # (encoded key, inclusive) for one end of a sort-key range.
 Bound = tuple[bytes, bool]
+
+
+# Item JSON in and out of SQLite, bound once: json.loads/dumps check their arguments on every call.
+decode_item: Callable[[str], Item] = json.JSONDecoder().decode
+encode_item: Callable[[Item], str] = compact_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +170,7 @@ class IndexStore:
                     key[0],
                     key[1],
                     item_size(new_entry[2]),
-                    json.dumps(new_entry[2], separators=(",", ":")),
+                    encode_item(new_entry[2]),
                 ),
             )
 
@@ -245,6 +252,6 @@ def stream_rows(cursor: sqlite3.Cursor, keys: int) -> Iterator[tuple[Any, Item]]
     """Stream rows of (key columns..., item JSON); the cursor is closed when the caller stops."""
     try:
         for row in cursor:
-            yield tuple(row[:keys]), json.loads(row[keys])
+            yield row[:keys], decode_item(row[keys])
     finally:
         cursor.close()

@@ -8,7 +8,6 @@ change in the caller's transaction together with the item.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 
@@ -17,6 +16,8 @@ from serverlite.dynamodb.storage.indexes import (
     IndexDefinition,
     IndexStore,
     check_item,
+    decode_item,
+    encode_item,
     range_clauses,
     stream_rows,
 )
@@ -53,7 +54,7 @@ class ItemStore:
             "SELECT item FROM items WHERE table_name = ? AND hash_key = ? AND range_key = ?",
             (table, hash_key, range_key),
         ).fetchone()
-        return None if row is None else _decode(row[0])
+        return None if row is None else decode_item(row[0])
 
     def put(self, table: str, hash_key: bytes, range_key: bytes, item: Item) -> None:
         """Insert or replace an item, and its secondary-index entries.
@@ -69,7 +70,7 @@ class ItemStore:
                 self.index_entries.write(table, index, (hash_key, range_key), old, item)
         self._connection.execute(
             "INSERT OR REPLACE INTO items (table_name, hash_key, range_key, item) VALUES (?, ?, ?, ?)",
-            (table, hash_key, range_key, json.dumps(item, separators=(",", ":"))),
+            (table, hash_key, range_key, encode_item(item)),
         )
 
     def delete(self, table: str, hash_key: bytes, range_key: bytes = b"") -> None:
@@ -142,8 +143,3 @@ class ItemStore:
             params.append(limit)
         rows = stream_rows(self._connection.execute(sql, params), 2)
         return ((key[0], key[1], item) for key, item in rows)
-
-
-def _decode(text: str) -> Item:
-    item: Item = json.loads(text)
-    return item

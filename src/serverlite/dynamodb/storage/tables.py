@@ -1,12 +1,15 @@
 """Table metadata: each TableDescription stored as JSON text, keyed by table name.
 
-The secondary-index definitions of each table are cached, because every item write needs them;
-any change to a table's description (or a rolled-back transaction) drops the cache.
+Each description and its secondary-index definitions are cached, because every item request
+needs them; any change to a table's description (or a rolled-back transaction) drops the cache.
+Callers own (and may change) what `get` returns, so the cache keeps the description serialised
+with `marshal`, which rebuilds a fresh dict in half the time of ``json.loads``.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 from typing import Any
 
@@ -17,21 +20,32 @@ __all__ = ["TableStore"]
 SCHEMA = "CREATE TABLE IF NOT EXISTS tables (name TEXT PRIMARY KEY, description TEXT NOT NULL) WITHOUT ROWID"
 
 
+_SELECT = "SELECT description FROM tables WHERE name = ?"
+
+
 class TableStore:
     """Get, put, delete and list table descriptions."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
         self._indexes: dict[str, tuple[IndexDefinition, ...]] = {}
+        self._copies: dict[str, bytes] = {}
 
     def get(self, name: str) -> dict[str, Any] | None:
-        """The stored TableDescription, or None."""
-        row = self._connection.execute("SELECT description FROM tables WHERE name = ?", (name,)).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        """The stored TableDescription (a fresh copy), or None."""
+        copy = self._copies.get(name)
+        if copy is None:
+            row = self._connection.execute(_SELECT, (name,)).fetchone()
+            if row is None:
+                return None
+            copy = self._copies[name] = marshal.dumps(json.loads(row[0]))
+        description: dict[str, Any] = marshal.loads(copy)
+        return description
 
     def put(self, name: str, description: dict[str, Any]) -> None:
         """Insert or replace a TableDescription."""
         self._indexes.pop(name, None)
+        self._copies.pop(name, None)
         self._connection.execute(
             "INSERT OR REPLACE INTO tables (name, description) VALUES (?, ?)",
             (name, json.dumps(description, separators=(",", ":"))),
@@ -40,6 +54,7 @@ class TableStore:
     def delete(self, name: str) -> None:
         """Remove a table's metadata."""
         self._indexes.pop(name, None)
+        self._copies.pop(name, None)
         self._connection.execute("DELETE FROM tables WHERE name = ?", (name,))
 
     def names(self) -> list[str]:
@@ -56,5 +71,6 @@ class TableStore:
         return cached
 
     def forget(self) -> None:
-        """Drop the index cache (after a rollback)."""
+        """Drop the caches (after a rollback)."""
         self._indexes.clear()
+        self._copies.clear()
