@@ -102,6 +102,8 @@ def execute(request: GetItemRequest, storage: Database, environment: Environment
     item = fetch(request, storage)
     shown = projected(request, item)
     response: dict[str, Any] = {} if shown is None else {"Item": shown}
+    if request.return_consumed_capacity not in ("TOTAL", "INDEXES"):
+        return response  # sizing the item costs a third of a GetItem: only when asked
     units = capacity.read_units(capacity.item_bytes(item), consistent=request.consistent)
     report = capacity.consumed_capacity(request.return_consumed_capacity, request.table_name, units)
     return response if report is None else {**response, "ConsumedCapacity": report}
