@@ -101,3 +101,59 @@ def test_unrouted_request_is_access_logged_without_resource(logged):
     lines = [json.loads(e["message"]) for e in _events(logs, "DemoRESTAPI", 3)]
     unrouted = [line for line in lines if line["status"] == "403"]
     assert unrouted and unrouted[0]["resourcePath"] == "-"
+
+
+def test_access_log_readable_with_serverlite_logs_and_the_aws_cli(logged):
+    """Issue 6: `serverlite logs DemoRESTAPI` and `aws logs filter-log-events --endpoint-url ...`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    server, logs = logged
+    assert server.request("GET", "/Test/DemoResourceMusic")[0] == 403
+    _events(logs, "DemoRESTAPI", 2)
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "serverlite",
+            "logs",
+            "DemoRESTAPI",
+            "--since",
+            "1h",
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = [line for line in shown.stdout.splitlines() if line.strip()]
+    assert shown.returncode == 0 and lines
+    assert all(json.loads(line.split(" ", 2)[2])["requestId"] for line in lines)
+    aws = Path(sys.executable).parent / "aws"
+    done = subprocess.run(
+        [
+            str(aws),
+            "logs",
+            "filter-log-events",
+            "--log-group-name",
+            "DemoRESTAPI",
+            "--endpoint-url",
+            f"http://127.0.0.1:{server.lambda_port}",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    events = json.loads(done.stdout)["events"]
+    assert len(events) == len(lines)
+    assert {json.loads(e["message"])["requestId"] for e in events} == {
+        json.loads(line.split(" ", 2)[2])["requestId"] for line in lines
+    }
