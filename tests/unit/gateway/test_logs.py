@@ -64,3 +64,46 @@ def test_method_settings_most_specific_wins():
 
 def test_execution_log_group_name():
     assert execution_log_group("abc123defg", "Test") == "API-Gateway-Execution-Logs_abc123defg/Test"
+
+
+VALUES = {
+    "requestId": "r-1",
+    "extendedRequestId": "Jq3xYHk2IAMEabc=",
+    "identity.sourceIp": "203.0.113.7",
+    "requestTime": "12/Mar/2024:10:11:12 +0000",
+    "httpMethod": "POST",
+    "resourcePath": "/music",
+    "status": 201,
+    "protocol": "HTTP/1.1",
+    "responseLength": 17,
+}
+
+
+def test_console_xml_format():
+    """Reference 5.2, the console's XML button."""
+    xml = (
+        '<request id="$context.requestId"> <extendedRequestId>$context.extendedRequestId</extendedRequestId> '
+        "<ip>$context.identity.sourceIp</ip> <caller>$context.identity.caller</caller> "
+        "<user>$context.identity.user</user> <requestTime>$context.requestTime</requestTime> "
+        "<httpMethod>$context.httpMethod</httpMethod> <resourcePath>$context.resourcePath</resourcePath> "
+        "<status>$context.status</status> <protocol>$context.protocol</protocol> "
+        "<responseLength>$context.responseLength</responseLength> </request>"
+    )
+    assert render_access_log(xml, VALUES) == (
+        '<request id="r-1"> <extendedRequestId>Jq3xYHk2IAMEabc=</extendedRequestId> <ip>203.0.113.7</ip> '
+        "<caller>-</caller> <user>-</user> <requestTime>12/Mar/2024:10:11:12 +0000</requestTime> "
+        "<httpMethod>POST</httpMethod> <resourcePath>/music</resourcePath> <status>201</status> "
+        "<protocol>HTTP/1.1</protocol> <responseLength>17</responseLength> </request>"
+    )
+
+
+def test_console_csv_format():
+    """Reference 5.2, the console's CSV button."""
+    csv = (
+        "$context.identity.sourceIp,$context.identity.caller,$context.identity.user,$context.requestTime,"
+        "$context.httpMethod,$context.resourcePath,$context.protocol,$context.status,$context.responseLength,"
+        "$context.requestId,$context.extendedRequestId"
+    )
+    assert render_access_log(csv, VALUES) == (
+        "203.0.113.7,-,-,12/Mar/2024:10:11:12 +0000,POST,/music,HTTP/1.1,201,17,r-1,Jq3xYHk2IAMEabc="
+    )
