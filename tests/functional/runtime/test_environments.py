@@ -168,3 +168,39 @@ def test_runtime_warnings_are_grouped_by_runtime():
         "Warning: functions A, B, C declare Runtime python3.12 but run on Python 3.11 ("
     )
     assert runtime_warnings(functions, version=(3, 12)) == []
+
+
+def test_reserved_concurrency_limits_environments(data_dir):
+    """ReservedConcurrentExecutions caps the environments of a function; extra requests wait their turn."""
+    fn = make_function("handlers.nap", name="Capped", reserved_concurrency=2)
+    lines: list[str] = []
+
+    async def scenario():
+        service = _service([fn], data_dir, lines, hot_reload=False)
+        try:
+            started = time.monotonic()
+            results = await asyncio.gather(*(service.invoke("Capped", b"{}") for _ in range(4)))
+            return results, time.monotonic() - started, service.pool("Capped").warm
+        finally:
+            await service.close()
+
+    results, elapsed, warm = asyncio.run(scenario())
+    assert [r.function_error for r in results] == [None] * 4
+    assert len({json.loads(r.payload)["body"] for r in results}) == 2  # two worker processes served all four
+    assert warm == 2 and elapsed >= 1.0  # two rounds of 0.5 s
+
+
+def test_global_max_concurrency_applies_too(data_dir):
+    fn = make_function("handlers.nap", name="Global")
+    lines: list[str] = []
+
+    async def scenario():
+        service = _service([fn], data_dir, lines, hot_reload=False, max_concurrency=1)
+        try:
+            results = await asyncio.gather(*(service.invoke("Global", b"{}") for _ in range(2)))
+            return results, service.pool("Global").warm
+        finally:
+            await service.close()
+
+    results, warm = asyncio.run(scenario())
+    assert warm == 1 and len({json.loads(r.payload)["body"] for r in results}) == 1
