@@ -25,6 +25,7 @@ __all__ = [
     "encode_event",
     "new_extended_request_id",
     "new_trace_id",
+    "request_context",
     "request_time",
 ]
 
@@ -98,7 +99,7 @@ def build_proxy_event(
         headers, multi_headers = _header_maps(request, identity)
     query, multi_query = _query_maps(request.raw_query)
     body, is_base64 = _body(request.body, binary_body)
-    context = _request_context(request, match, identity)
+    context = request_context(request, match, identity)
     if test_invoke:
         context.update(_test_invoke_context(match, identity))
     return {
@@ -210,9 +211,10 @@ def _body(body: bytes, binary: bool) -> tuple[str | None, bool]:
     return body.decode("utf-8", errors="replace"), False
 
 
-def _request_context(
+def request_context(
     request: GatewayRequest, match: RouteMatch, identity: RequestIdentity
 ) -> dict[str, t.Any]:
+    """The event's `requestContext`; mapping templates see the same values as `$context` (reference 5.1)."""
     domain = request.host.rsplit(":", 1)[0] if request.host else ""
     return {
         "resourceId": match.resource.id,

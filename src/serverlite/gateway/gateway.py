@@ -6,11 +6,11 @@ import asyncio
 import json
 import logging
 import time
+import typing as t
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 from serverlite.gateway.access import AccessControl, Grant
 from serverlite.gateway.errors import GatewayError, InternalServerError, RequestTooLarge
@@ -20,6 +20,7 @@ from serverlite.gateway.events import (
     encode_event,
     new_extended_request_id,
     new_trace_id,
+    request_context,
     request_time,
 )
 from serverlite.gateway.execution_log import ExecutionLog, java_map
@@ -33,9 +34,17 @@ from serverlite.gateway.logs import (
 )
 from serverlite.gateway.media_types import first_accept, is_binary
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
+from serverlite.gateway.non_proxy import NonProxyIntegrations, RequestScope
 from serverlite.gateway.policy import PolicyRequest, ResourcePolicy
+from serverlite.gateway.request_log import (
+    TEST_INVOKE_STAGE,
+    lambda_endpoint,
+    log_lambda_request,
+    log_method_request,
+)
 from serverlite.gateway.router import RouteMatch, Router
 from serverlite.gateway.usage_plans import log_key_not_required
+from serverlite.gateway.validation import RequestValidation
 from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.template.model import ApiKey, RestApi, Stage, UsagePlan
 
@@ -44,7 +53,7 @@ __all__ = ["MAX_PAYLOAD_BYTES", "Gateway", "TestInvokeResult"]
 logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit (reference 4.5)
-_TEST_INVOKE_STAGE = "test-invoke-stage"
+_TEST_INVOKE_STAGE = TEST_INVOKE_STAGE
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,13 @@ class Gateway:
         self._access: AccessControl | None = access if access.used else None
         self._logs = logs
         self._stream = new_stream_name()
+        self._non_proxy = NonProxyIntegrations(apis, invoker)
+        self._validation = RequestValidation(apis)
+        # Integration type -> handler; AWS_PROXY stays on the direct path below (the hot path).
+        self._integrations: dict[str, t.Callable[[RequestScope], t.Awaitable[GatewayResponse]]] = {
+            "AWS": self._non_proxy.aws,
+            "MOCK": self._non_proxy.mock,
+        }
 
     async def handle(self, request: GatewayRequest) -> GatewayResponse:
         """Answer one request; never raises."""
@@ -271,7 +287,19 @@ class Gateway:
         grant: Grant | None = None,
     ) -> GatewayResponse:
         integration = match.method.integration
-        if integration.type != "AWS_PROXY" or integration.function is None:
+        self._validation.check(request, match.method)
+        if integration.type != "AWS_PROXY":
+            handler = self._integrations.get(integration.type)
+            if handler is None:
+                raise InternalServerError(f"Unsupported integration type {integration.type}")
+            context = request_context(request, match, identity)
+            if test_invoke:
+                context["stage"] = _TEST_INVOKE_STAGE
+            if grant is not None:
+                grant.apply(context)
+            on_result = record.set_invocation if record is not None else None
+            return await handler(RequestScope(request, match, identity, context, log, on_result))
+        if integration.function is None:
             raise InternalServerError(f"Unsupported integration type {integration.type}")
         binary_types = match.api.binary_media_types
         event = build_proxy_event(
@@ -283,9 +311,10 @@ class Gateway:
         )
         if grant is not None:
             grant.apply(event["requestContext"])
-        endpoint_uri = _lambda_endpoint(integration.uri)
+        endpoint_uri = lambda_endpoint(integration.uri)
         if log is not None:
-            _log_method_request(log, request, match, identity, endpoint_uri)
+            log_method_request(log, request, match, identity)
+            log_lambda_request(log, match, identity, endpoint_uri)
         outcome = await invoke_proxy(
             self._invoker,
             integration.function,
@@ -381,60 +410,6 @@ def _access_log_values(
             "error.responseType": record.error.response_type,
         }
     return values
-
-
-def _log_method_request(
-    log: ExecutionLog,
-    request: GatewayRequest,
-    match: RouteMatch,
-    identity: RequestIdentity,
-    endpoint_uri: str,
-) -> None:
-    """The first lines of reference 5.3's sequence, up to the endpoint request."""
-    log.add(f"Starting execution for request: {identity.request_id}")
-    log.add(f"HTTP Method: {request.method}, Resource Path: {match.path}")
-    log.data(f"Method request path: {java_map(match.path_parameters or {})}")
-    log.data(f"Method request query string: {java_map(_query_pairs(request.raw_query))}")
-    log.data(f"Method request headers: {java_map(request.headers)}")
-    log.data(f"Method request body before transformations: {request.body.decode('utf-8', errors='replace')}")
-    log.add(f"Endpoint request URI: {endpoint_uri}")
-    # The console's Test has no stage: its source ARN says `null` there (reference 1.10).
-    stage = "null" if match.stage.name == _TEST_INVOKE_STAGE else match.stage.name
-    source_arn = (
-        f"arn:aws:execute-api:{_region(endpoint_uri)}:{identity.account_id}:{match.api.id}/{stage}"
-        f"/{match.method.http_method if match.method.http_method != 'ANY' else '*'}{match.resource.path}"
-    )
-    log.data(
-        "Endpoint request headers: "
-        + java_map(
-            {
-                "x-amzn-lambda-integration-tag": identity.request_id,
-                "Authorization": "*" * 40 + "serverl",
-                "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(identity.epoch_ms / 1000)),
-                "x-amzn-apigateway-api-id": match.api.id,
-                "X-Amz-Source-Arn": source_arn,
-                "Accept": "application/json",
-                "User-Agent": f"AmazonAPIGateway_{match.api.id}",
-                "X-Amzn-Trace-Id": identity.trace_id,
-                "Content-Type": "application/json",
-            }
-        )
-    )
-
-
-def _query_pairs(raw_query: str | None) -> list[tuple[str, str]]:
-    return parse_qsl(raw_query or "", keep_blank_values=True)
-
-
-def _lambda_endpoint(uri: str) -> str:
-    """`arn:aws:apigateway:<r>:lambda:path/2015-03-31/...` -> `https://lambda.<r>.amazonaws.com/2015-03-31/...`."""
-    prefix, _, path = uri.partition(":lambda:path")
-    region = prefix.rsplit(":", 1)[-1] or "us-east-1"
-    return f"https://lambda.{region}.amazonaws.com{path}"
-
-
-def _region(endpoint_uri: str) -> str:
-    return endpoint_uri.split("lambda.", 1)[-1].split(".", 1)[0]
 
 
 def _deployment_of(api: RestApi) -> str:

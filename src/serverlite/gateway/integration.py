@@ -26,7 +26,7 @@ from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.messages import GatewayResponse
 from serverlite.runtime.invoker import FunctionNotFound, InvocationResult, Invoker
 
-__all__ = ["ProxyOutcome", "invoke_proxy", "map_proxy_response"]
+__all__ = ["ProxyOutcome", "function_error_line", "invoke_function", "invoke_proxy", "map_proxy_response"]
 
 _MALFORMED = "Execution failed due to configuration error: Malformed Lambda proxy response"
 _ALLOWED_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
@@ -56,6 +56,44 @@ async def invoke_proxy(
     on_result: Callable[[InvocationResult, float], None] | None = None,
 ) -> ProxyOutcome:
     """Invoke the function and map its result; raises a GatewayError on failure."""
+    result = await invoke_function(
+        invoker,
+        function,
+        event,
+        timeout_ms=timeout_ms,
+        trace_id=trace_id,
+        log=log,
+        endpoint_uri=endpoint_uri,
+        on_result=on_result,
+    )
+    if result.failed:
+        raise FunctionFailed(function_error_line(result))
+    return ProxyOutcome(map_proxy_response(result.payload, binary_response=binary_response), result)
+
+
+def function_error_line(result: InvocationResult) -> str:
+    """The execution-log line of a function error (reference 2.5)."""
+    return (
+        f"Lambda execution failed with status 200 due to customer function error: "
+        f"{result.error_message}. Lambda request id: {result.request_id}"
+    )
+
+
+async def invoke_function(
+    invoker: Invoker,
+    function: str,
+    event: bytes,
+    *,
+    timeout_ms: int,
+    trace_id: str,
+    log: ExecutionLog | None = None,
+    endpoint_uri: str = "",
+    on_result: Callable[[InvocationResult, float], None] | None = None,
+) -> InvocationResult:
+    """Invoke the function within the integration timeout, logging the endpoint lines of reference 5.3.
+
+    Raises EndpointTimeout (504) or InternalServerError (no such function).
+    """
     if log is not None:
         log.data(f"Endpoint request body after transformations: {event.decode('utf-8', errors='replace')}")
         log.add(f"Sending request to {endpoint_uri}")
@@ -73,12 +111,7 @@ async def invoke_proxy(
         on_result(result, latency_ms)
     if log is not None:
         _log_lambda_response(log, result, trace_id, latency_ms)
-    if result.failed:
-        raise FunctionFailed(
-            f"Lambda execution failed with status 200 due to customer function error: "
-            f"{result.error_message}. Lambda request id: {result.request_id}"
-        )
-    return ProxyOutcome(map_proxy_response(result.payload, binary_response=binary_response), result)
+    return result
 
 
 def _log_lambda_response(

@@ -6,13 +6,15 @@ feature, so the user knows what to change or what to wait for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from serverlite.template.model import Method, RestApi
+from serverlite.template.model import Integration, Method, RestApi
 
 __all__ = ["unsupported_features"]
 
-_SUPPORTED_INTEGRATIONS = {"AWS_PROXY"}
+_SUPPORTED_INTEGRATIONS = {"AWS_PROXY", "AWS", "MOCK"}
+_LAMBDA_INTEGRATIONS = {"AWS_PROXY", "AWS"}
 _AUTHORIZATION_TYPES = {"NONE", "", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"}
 
 
@@ -20,14 +22,20 @@ def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
     """One message per method that uses something serverlite does not serve yet."""
     problems: list[str] = []
     for api in apis:
+        if api.gateway_responses:
+            kinds = ", ".join(sorted(api.gateway_responses))
+            problems.append(
+                f"REST API {api.logical_id}: customised gateway responses ({kinds}) are not supported yet"
+            )
         for resource in api.resources:
             for method in resource.methods.values():
                 where = f"REST API {api.logical_id}: {method.http_method} {resource.path}"
                 integration = method.integration
                 if integration.type not in _SUPPORTED_INTEGRATIONS:
                     problems.append(f"{where}: {integration.type} integrations are not supported yet")
-                elif integration.function is None:
+                elif integration.type in _LAMBDA_INTEGRATIONS and integration.function is None:
                     problems.append(f"{where}: the integration URI names no function of this template")
+                problems += _mapping_problems(integration, where)
                 problems += _authorization_problems(api, method, where)
     return problems
 
@@ -44,3 +52,19 @@ def _authorization_problems(api: RestApi, method: Method, where: str) -> list[st
     if authorizer.type in ("TOKEN", "REQUEST") and authorizer.function is None:
         return [f"{where}: authorizer {authorizer.name} names no function of this template"]
     return []
+
+
+def _mapping_problems(integration: Integration, where: str) -> list[str]:
+    """Binary conversions and selection patterns Python's `re` cannot compile."""
+    problems = []
+    handlings = [integration.content_handling] + [
+        response.get("contentHandling") for response in integration.responses.values()
+    ]
+    if integration.type != "AWS_PROXY" and any(handlings):
+        problems.append(f"{where}: contentHandling (CONVERT_TO_TEXT/CONVERT_TO_BINARY) is not supported yet")
+    for pattern in integration.responses:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            problems.append(f"{where}: selectionPattern {pattern!r} is not a regular expression: {error}")
+    return problems

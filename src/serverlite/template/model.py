@@ -15,10 +15,13 @@ __all__ = [
     "Application",
     "Authorizer",
     "Function",
+    "GatewayResponseSetting",
     "Integration",
     "Method",
+    "MethodResponse",
     "MethodSetting",
     "Quota",
+    "RequestValidator",
     "Resource",
     "RestApi",
     "Stage",
@@ -72,8 +75,22 @@ class Integration:
     timeout_ms: int = 29000
     passthrough_behavior: str = "WHEN_NO_MATCH"
     request_templates: Mapping[str, str] = field(default_factory=dict)
+    # selection pattern (or `default`) -> the extension's response object (`statusCode`,
+    # `responseTemplates`, `responseParameters`, `contentHandling`); CloudFormation's IntegrationResponses
+    # are converted to this form.
     responses: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     content_handling: str | None = None
+    # `integration.request.<where>.<name>` -> `method.request.<where>.<name>`, `'literal'`, `stageVariables.x`
+    request_parameters: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MethodResponse:
+    """One method response: its status and headers (`method.response.header.X` -> required)."""
+
+    status_code: str
+    response_parameters: Mapping[str, bool] = field(default_factory=dict)
+    response_models: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,37 @@ class Method:
     operation_name: str | None = None
     authorizer_id: str | None = None  # for CUSTOM and COGNITO_USER_POOLS: a key of `RestApi.authorizers`
     authorization_scopes: tuple[str, ...] = ()
+    # None: the template declares no method responses at all (an OpenAPI operation without `responses`).
+    method_responses: Mapping[str, MethodResponse] | None = None
+    # `method.request.{path,querystring,header}.<name>` -> required
+    request_parameters: Mapping[str, bool] = field(default_factory=dict)
+    request_models: Mapping[str, str] = field(default_factory=dict)  # content type -> model name
+    request_validator_id: str | None = None  # a key of `RestApi.request_validators`
+
+
+@dataclass(frozen=True)
+class RequestValidator:
+    """`AWS::ApiGateway::RequestValidator` / `x-amazon-apigateway-request-validators` entry."""
+
+    id: str
+    name: str
+    validate_request_body: bool = False
+    validate_request_parameters: bool = False
+
+
+@dataclass(frozen=True)
+class GatewayResponseSetting:
+    """A customised gateway response (`AWS::ApiGateway::GatewayResponse`,
+    `x-amazon-apigateway-gateway-responses`).
+
+    `response_parameters` maps `gatewayresponse.header.<name>` to `'literal'`, `method.request.…` or
+    `context.…`/`stageVariables.…`; `response_templates` maps a content type to a template.
+    """
+
+    response_type: str
+    status_code: str | None = None
+    response_parameters: Mapping[str, str] = field(default_factory=dict)
+    response_templates: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -170,6 +218,9 @@ class RestApi:
     endpoint_type: str = "EDGE"
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
     api_key_source: str = "HEADER"  # or AUTHORIZER (`usageIdentifierKey` of a Lambda authorizer)
+    models: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # model name -> JSON schema
+    request_validators: Mapping[str, RequestValidator] = field(default_factory=dict)
+    gateway_responses: Mapping[str, GatewayResponseSetting] = field(default_factory=dict)  # by response type
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,16 @@ from serverlite.template.authorizers import (
 )
 from serverlite.template.context import BuildContext
 from serverlite.template.errors import TemplateError
+from serverlite.template.method_requests import (
+    body_gateway_responses,
+    body_method_request,
+    body_models,
+    body_validators,
+    cfn_method_request,
+    resource_gateway_responses,
+    resource_models,
+    resource_validators,
+)
 from serverlite.template.model import Integration, Method, Resource, RestApi
 from serverlite.template.properties import flag, integer
 from serverlite.template.stack import ResolvedResource
@@ -65,6 +75,9 @@ def build_rest_api(context: BuildContext, resource: ResolvedResource) -> RestApi
         api_key_source=str(
             properties.get("ApiKeySourceType") or body.get("x-amazon-apigateway-api-key-source") or "HEADER"
         ).upper(),
+        models={**body_models(body), **resource_models(context, api_id)},
+        request_validators={**body_validators(body), **resource_validators(context, api_id)},
+        gateway_responses={**body_gateway_responses(body), **resource_gateway_responses(context, api_id)},
     )
 
 
@@ -86,7 +99,7 @@ def _body_routes(context: BuildContext, api_id: str, body: Mapping[str, Any]) ->
     for path, item in (body.get("paths") or {}).items():
         operations = {key: value for key, value in (item or {}).items() if key.lower() in _OPERATIONS}
         routes[path] = {
-            _OPERATIONS[key.lower()]: _operation(context, api_id, body, path, key, operation)
+            _OPERATIONS[key.lower()]: _operation(context, api_id, body, path, key, operation, item)
             for key, operation in operations.items()
         }
     return routes
@@ -99,6 +112,7 @@ def _operation(
     path: str,
     key: str,
     operation: Mapping[str, Any],
+    path_item: Mapping[str, Any],
 ) -> Method:
     """One OpenAPI operation with its `x-amazon-apigateway-integration` and its `security`."""
     integration = operation.get("x-amazon-apigateway-integration")
@@ -113,6 +127,7 @@ def _operation(
         operation_name=operation.get("operationId"),
         authorizer_id=body_authorizer_id(api_id, security.authorizer) if security.authorizer else None,
         authorization_scopes=security.scopes,
+        **body_method_request(body, operation, path_item),
     )
 
 
@@ -175,6 +190,7 @@ def _openapi_integration(context: BuildContext, integration: Mapping[str, Any]) 
         request_templates=dict(integration.get("requestTemplates") or {}),
         responses=dict(integration.get("responses") or {}),
         content_handling=integration.get("contentHandling"),
+        request_parameters={str(k): str(v) for k, v in (integration.get("requestParameters") or {}).items()},
     )
 
 
@@ -218,6 +234,7 @@ def _method_resource(context: BuildContext, properties: Mapping[str, Any]) -> tu
         operation_name=properties.get("OperationName"),
         authorizer_id=str(properties["AuthorizerId"]) if properties.get("AuthorizerId") else None,
         authorization_scopes=tuple(str(scope) for scope in properties.get("AuthorizationScopes") or ()),
+        **cfn_method_request(context, properties),
     )
     return node[1], http_method, method
 
@@ -235,6 +252,7 @@ def _cfn_integration(context: BuildContext, integration: Mapping[str, Any]) -> I
         request_templates=dict(integration.get("RequestTemplates") or {}),
         responses=_cfn_responses(integration.get("IntegrationResponses") or []),
         content_handling=integration.get("ContentHandling"),
+        request_parameters={str(k): str(v) for k, v in (integration.get("RequestParameters") or {}).items()},
     )
 
 
