@@ -222,9 +222,7 @@ def test_sixteen_concurrent_requests_run_in_parallel(served):
     """Issue 5: 16 concurrent requests to a function that sleeps 0.5 s all succeed, side by side.
 
     Run serially they would take 8 s; the bound leaves room for a loaded CI machine. The 1.5 s goal is a
-    speed goal, measured (not asserted) on a quiet machine: `pytest -k sixteen` prints nothing, so the
-    closing note quotes a run of this test with `-p no:xdist` and the elapsed time from its assertion
-    message when tightened locally."""
+    speed goal, measured (not asserted) by benchmarks/concurrency.py."""
     import concurrent.futures
     import time
 
