@@ -24,9 +24,11 @@ from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
 from serverlite.runtime.context import RuntimeSettings
+from serverlite.runtime.event_sources import EventSources, StreamsError
 from serverlite.runtime.invoke_api import LambdaInvokeApi
 from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
+from serverlite.runtime.schedules import ScheduleError, Schedules
 from serverlite.runtime.worker import OutputSink
 from serverlite.template.load import load_application
 from serverlite.template.model import Application, Function, Table
@@ -153,9 +155,11 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         )
         runtime.start()
         stack.push_async_callback(runtime.close)
+        await _start_event_sources(application, config, runtime, dynamodb_url, stack)
         aws.lambda_api = LambdaInvokeApi(runtime, region=config.region, account_id=config.account_id)
         recent = RecentInvocations()
         gateway = _gateway(application, config, recent.wrap(runtime), store)
+        stack.push_async_callback(gateway.close)  # after the server has stopped: its HTTP client session
         server = GatewayServer(gateway, config.host, config.port)
         await _listen(server, "Gateway", config.host, config.port)
         stack.push_async_callback(server.close)
@@ -176,6 +180,32 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         )
         stack.callback(_say, "Stopping ...")
         await stop.wait()
+
+
+async def _start_event_sources(
+    application: Application,
+    config: Config,
+    runtime: LambdaService,
+    dynamodb_url: str,
+    stack: contextlib.AsyncExitStack,
+) -> None:
+    """Stream pollers (positioned before Ready, so no later write is missed) and schedule timers."""
+    try:
+        schedules = Schedules(
+            application.schedules, runtime, region=config.region, account_id=config.account_id
+        )
+    except (ScheduleError, ValueError) as error:
+        raise StartupError(f"{config.template}: {error}") from None
+    event_sources = EventSources(
+        application.event_sources, runtime, dynamodb_url, config.data_dir / "event_sources", log=_say
+    )
+    stack.push_async_callback(event_sources.close)
+    try:
+        await event_sources.start()
+    except StreamsError as error:
+        raise StartupError(f"Event source mappings: {error}") from None
+    schedules.start()
+    stack.push_async_callback(schedules.close)
 
 
 def _gateway(application: Application, config: Config, invoker: Invoker, store: LogStore) -> Gateway:
@@ -268,6 +298,7 @@ async def test_invoke_once(
     try:
         return await gateway.test_invoke(method, path, query=query, headers=headers, body=body, api_id=api)
     finally:
+        await gateway.close()
         await runtime.close()
 
 
@@ -306,7 +337,10 @@ def _check_runtimes(application: Application, config: Config) -> None:
 def _runtime_settings(
     config: Config, dynamodb_endpoint: str, aws_endpoint: str | None = None
 ) -> RuntimeSettings:
-    endpoints = {"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint}
+    endpoints = {
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint,
+        "AWS_ENDPOINT_URL_DYNAMODB_STREAMS": dynamodb_endpoint,
+    }
     if aws_endpoint:
         endpoints |= {"AWS_ENDPOINT_URL_LAMBDA": aws_endpoint, "AWS_ENDPOINT_URL_LOGS": aws_endpoint}
     return RuntimeSettings(

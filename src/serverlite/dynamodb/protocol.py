@@ -1,7 +1,8 @@
 """DynamoDB's JSON 1.0 protocol, socket-free: ``handle(target, body) -> (status, body)``.
 
 ``X-Amz-Target: DynamoDB_20120810.<Operation>`` picks the operation module from one table, built from
-the `OPERATION` name each module of operations/ declares.
+the `OPERATION` name each module of operations/ declares; ``DynamoDBStreams_20120810.<Operation>``
+picks one of streams/ (the Streams API shares the port, as DynamoDB Local's does).
 Protocol errors as DynamoDB sends them (dynalite index.js, observed): a body that is not JSON is a
 ``com.amazon.coral.service#SerializationException`` and an unknown target a
 ``com.amazon.coral.service#UnknownOperationException``, both 400 without a message.
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from serverlite.dynamodb import operations
+from serverlite.dynamodb import operations, streams
 from serverlite.dynamodb.errors import (
     DynamoDBError,
     InternalServerError,
@@ -57,6 +58,11 @@ def _discover_operations() -> dict[str, ModuleType]:
 
 
 OPERATIONS: dict[str, ModuleType] = _discover_operations()
+# Target prefix -> that API's operation table.
+_APIS: dict[str, dict[str, ModuleType]] = {
+    TARGET_PREFIX: OPERATIONS,
+    streams.TARGET_PREFIX: streams.OPERATIONS,
+}
 
 
 class DynamoDBServer:
@@ -73,6 +79,7 @@ class DynamoDBServer:
     ) -> None:
         self.database = database
         self.environment = Environment(region=region, account_id=account_id, clock=clock, new_id=new_id)
+        database.streams.clock = clock
         self._group_commit: GroupCommit | None = None
 
     async def handle(self, target: str | None, body: bytes) -> tuple[int, bytes]:
@@ -138,9 +145,8 @@ def _decode(body: bytes) -> dict[str, Any] | None:
 
 
 def _operation(target: str | None) -> ModuleType:
-    if target is None or not target.startswith(TARGET_PREFIX):
-        raise UnknownOperationException()
-    operation = OPERATIONS.get(target[len(TARGET_PREFIX) :])
+    prefix, dot, name = (target or "").rpartition(".")
+    operation = _APIS.get(prefix + dot, {}).get(name)
     if operation is None:
         raise UnknownOperationException()
     return operation

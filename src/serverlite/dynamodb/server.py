@@ -34,6 +34,7 @@ from serverlite.dynamodb.connection import Answer, HttpConnection, Request, Resp
 from serverlite.dynamodb.errors import InternalServerError, SerializationException, render_error
 from serverlite.dynamodb.protocol import CONTENT_TYPE, DynamoDBServer, commit_failed
 from serverlite.dynamodb.storage.database import DATABASE_FILE, open_database
+from serverlite.dynamodb.streams.retention import StreamTrimmer
 from serverlite.dynamodb.ttl import TimeToLiveSweeper
 
 __all__ = ["MAX_REQUEST_BYTES", "DynamoDBServer", "Listener", "make_responder", "run", "start"]
@@ -165,12 +166,14 @@ def run(
     try:
         core = DynamoDBServer(database, region=region, account_id=account_id)
         sweeper = TimeToLiveSweeper(database, clock=core.environment.clock, interval=ttl_interval)
-        asyncio.run(_serve(core, sweeper, host, port))
+        asyncio.run(_serve(core, sweeper, StreamTrimmer(database), host, port))
     finally:
         database.close()
 
 
-async def _serve(core: DynamoDBServer, sweeper: TimeToLiveSweeper, host: str, port: int) -> None:
+async def _serve(
+    core: DynamoDBServer, sweeper: TimeToLiveSweeper, trimmer: StreamTrimmer, host: str, port: int
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -178,12 +181,14 @@ async def _serve(core: DynamoDBServer, sweeper: TimeToLiveSweeper, host: str, po
     listener = await start(core, host, port)
     real_port = listener.port
     sweeping = asyncio.create_task(sweeper.run())
+    trimming = asyncio.create_task(trimmer.run())
     print(f"DynamoDB: http://{host}:{real_port}", flush=True)
     print("Ready", flush=True)
     try:
         await stop.wait()
     finally:
-        sweeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeping
+        for task in (sweeping, trimming):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await listener.close()

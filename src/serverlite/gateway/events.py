@@ -27,6 +27,7 @@ __all__ = [
     "new_trace_id",
     "request_context",
     "request_time",
+    "unmatched_context",
 ]
 
 # Never forwarded to the integration, on any method (reference 1.5).
@@ -233,6 +234,28 @@ def request_context(
         "domainName": domain,
         "deploymentId": match.stage.deployment_id,
         "apiId": match.api.id,
+    }
+
+
+def unmatched_context(
+    request: GatewayRequest, api_id: str, stage: str, identity: RequestIdentity
+) -> dict[str, t.Any]:
+    """`$context` of a request no method matched (for its gateway response): no resource keys."""
+    domain = request.host.rsplit(":", 1)[0] if request.host else ""
+    return {
+        "httpMethod": request.method,
+        "extendedRequestId": identity.extended_request_id,
+        "requestTime": request_time(identity.epoch_ms),
+        "path": request.raw_path,
+        "accountId": identity.account_id,
+        "protocol": "HTTP/1.1",
+        "stage": stage,
+        "domainPrefix": domain.split(".", 1)[0],
+        "requestTimeEpoch": identity.epoch_ms,
+        "requestId": identity.request_id,
+        "identity": _identity(request),
+        "domainName": domain,
+        "apiId": api_id,
     }
 
 

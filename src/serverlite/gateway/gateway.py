@@ -22,8 +22,12 @@ from serverlite.gateway.events import (
     new_trace_id,
     request_context,
     request_time,
+    unmatched_context,
 )
 from serverlite.gateway.execution_log import ExecutionLog, java_map
+from serverlite.gateway.gateway_responses import ErrorScope, GatewayResponses, error_context
+from serverlite.gateway.http_backend import HttpBackend
+from serverlite.gateway.http_integrations import HttpIntegrations
 from serverlite.gateway.integration import invoke_proxy
 from serverlite.gateway.logs import (
     LogSink,
@@ -114,12 +118,21 @@ class Gateway:
         self._logs = logs
         self._stream = new_stream_name()
         self._non_proxy = NonProxyIntegrations(apis, invoker)
+        self._http_backend = HttpBackend()
+        http = HttpIntegrations(self._http_backend, self._non_proxy)
         self._validation = RequestValidation(apis)
+        self._gateway_responses = GatewayResponses(apis)
         # Integration type -> handler; AWS_PROXY stays on the direct path below (the hot path).
         self._integrations: dict[str, t.Callable[[RequestScope], t.Awaitable[GatewayResponse]]] = {
             "AWS": self._non_proxy.aws,
             "MOCK": self._non_proxy.mock,
+            "HTTP": http.http,
+            "HTTP_PROXY": http.http_proxy,
         }
+
+    async def close(self) -> None:
+        """Release what integrations hold open (the HTTP integrations' client session)."""
+        await self._http_backend.close()
 
     async def handle(self, request: GatewayRequest) -> GatewayResponse:
         """Answer one request; never raises."""
@@ -137,7 +150,7 @@ class Gateway:
                 request, record.match, identity, log=record.log, record=record, grant=grant
             )
         except GatewayError as error:
-            response, traced = error.to_response(), error.traced
+            response, traced = self._error_response(error, request, record.match, identity), error.traced
             record.error = error
             if record.log is not None:
                 record.log.add(str(error), error=True)
@@ -150,6 +163,38 @@ class Gateway:
             # Written once the response is on its way: logging never delays the client.
             asyncio.get_running_loop().call_soon(self._write_logs, request, identity, response, record)
         return response
+
+    def reject(self, error: GatewayError, request: GatewayRequest) -> GatewayResponse:
+        """The response to a request the HTTP adapter refused before reading it (REQUEST_TOO_LARGE)."""
+        identity = self._identity(request)
+        return _stamp(self._error_response(error, request, None, identity), identity, error.traced)
+
+    def _error_response(
+        self,
+        error: GatewayError,
+        request: GatewayRequest,
+        match: RouteMatch | None,
+        identity: RequestIdentity,
+    ) -> GatewayResponse:
+        """The built-in gateway response, or the API's customised one (gateway_responses.py)."""
+        if match is not None:
+            api, stage = match.api, match.stage
+        else:
+            target = self._router.stage_for(request.raw_path, request.host)
+            if target is None:
+                return error.to_response()
+            api, stage = target
+        if not self._gateway_responses.customises(api.id):
+            return error.to_response()
+        if match is not None:
+            context = request_context(request, match, identity)
+        else:
+            context = unmatched_context(request, api.id, stage.name, identity)
+        context["error"] = error_context(error)
+        params = (match.path_parameters if match is not None else None) or {}
+        return self._gateway_responses.respond(
+            error, api.id, ErrorScope(request, context, stage.variables, params)
+        )
 
     async def _check_access(
         self, request: GatewayRequest, match: RouteMatch, identity: RequestIdentity, log: ExecutionLog | None

@@ -26,7 +26,14 @@ from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.messages import GatewayResponse
 from serverlite.runtime.invoker import FunctionNotFound, InvocationResult, Invoker
 
-__all__ = ["ProxyOutcome", "function_error_line", "invoke_function", "invoke_proxy", "map_proxy_response"]
+__all__ = [
+    "ProxyOutcome",
+    "function_error_line",
+    "invoke_function",
+    "invoke_proxy",
+    "map_proxy_response",
+    "remapped_header",
+]
 
 _MALFORMED = "Execution failed due to configuration error: Malformed Lambda proxy response"
 _ALLOWED_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
@@ -201,6 +208,14 @@ def _headers(single: object, multi: object) -> list[tuple[str, str]]:
         final = f"x-amzn-Remapped-{name}" if lowered in _REMAPPED else name
         out.extend((final, value) for value in values)
     return out
+
+
+def remapped_header(name: str) -> str | None:
+    """The name a proxy response header reaches the client under (`x-amzn-Remapped-Date`), None if dropped."""
+    lowered = name.lower()
+    if lowered in _DROPPED:
+        return None
+    return f"x-amzn-Remapped-{name}" if lowered in _REMAPPED else name
 
 
 def _body(body: object, is_base64: object, binary_response: bool) -> bytes:

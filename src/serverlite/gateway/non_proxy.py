@@ -1,4 +1,5 @@
-"""Non-proxy integrations: `AWS` (Lambda custom integration) and `MOCK` (reference apigateway-lambda.md 3).
+"""Non-proxy integrations: `AWS` (Lambda custom integration) and `MOCK` (reference apigateway-lambda.md 3);
+`HTTP` (http_integrations.py) reuses the integration response machinery through `respond`.
 
 Each runs: integration request (template or passthrough, integration_request.py) -> endpoint -> integration
 response selection and method response (integration_response.py). Integration responses are compiled once.
@@ -86,7 +87,7 @@ class NonProxyIntegrations:
             log.add(function_error_line(result), error=True)
         endpoint = EndpointResponse(200, _lambda_headers(result), result.payload)
         selection = (result.error_message or "") if result.failed else None
-        return self._respond(scope, integration, endpoint, selection, data)
+        return self.respond(scope, integration, endpoint, selection, data)
 
     async def mock(self, scope: RequestScope) -> GatewayResponse:
         """A MOCK integration: the mapped request's `statusCode` selects the integration response."""
@@ -100,9 +101,9 @@ class NonProxyIntegrations:
             log.data(f"Endpoint request body after transformations: {mapped.body.decode('utf-8', 'replace')}")
         status = _mock_status(mapped.body)
         endpoint = EndpointResponse(status, (), b"")
-        return self._respond(scope, integration, endpoint, str(status), data)
+        return self.respond(scope, integration, endpoint, str(status), data)
 
-    def _respond(
+    def respond(
         self,
         scope: RequestScope,
         integration: Integration,
@@ -110,6 +111,7 @@ class NonProxyIntegrations:
         selection: str | None,
         data: t.Any,
     ) -> GatewayResponse:
+        """Select the integration response by `selection` and build the method response (HTTP reuses it)."""
         responses = self._responses.get(id(integration)) or compile_responses(integration)
         selected = select_response(responses, selection, endpoint.status)
         response = method_response(

@@ -52,11 +52,13 @@ class GatewayServer:
         try:
             body = await _read_body(request)
         except RequestTooLarge as error:
-            response = error.to_response()
-            return web.Response(
-                status=response.status, body=response.body, headers=_multidict(response.headers)
-            )
-        gateway_request = GatewayRequest(
+            response = self._gateway.reject(error, self._request(request, b""))
+        else:
+            response = await self._gateway.handle(self._request(request, body))
+        return web.Response(status=response.status, body=response.body, headers=_multidict(response.headers))
+
+    def _request(self, request: web.BaseRequest, body: bytes) -> GatewayRequest:
+        return GatewayRequest(
             method=request.method,
             target=request.raw_path,
             headers=tuple((k.decode("latin-1"), _text(v)) for k, v in request.raw_headers),
@@ -66,8 +68,6 @@ class GatewayServer:
             scheme=request.scheme,
             port=self._local_port(request),
         )
-        response = await self._gateway.handle(gateway_request)
-        return web.Response(status=response.status, body=response.body, headers=_multidict(response.headers))
 
     def _local_port(self, request: web.BaseRequest) -> int:
         sockname = request.transport.get_extra_info("sockname") if request.transport else None

@@ -13,8 +13,19 @@ from serverlite.template.model import Integration, Method, RestApi
 
 __all__ = ["unsupported_features"]
 
-_SUPPORTED_INTEGRATIONS = {"AWS_PROXY", "AWS", "MOCK"}
+_SUPPORTED_INTEGRATIONS = {"AWS_PROXY", "AWS", "MOCK", "HTTP", "HTTP_PROXY"}
 _LAMBDA_INTEGRATIONS = {"AWS_PROXY", "AWS"}
+_HTTP_INTEGRATIONS = {"HTTP", "HTTP_PROXY"}
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+_GATEWAY_RESPONSE_TYPES = frozenset(
+    {
+        "ACCESS_DENIED", "API_CONFIGURATION_ERROR", "AUTHORIZER_CONFIGURATION_ERROR", "AUTHORIZER_FAILURE",
+        "BAD_REQUEST_PARAMETERS", "BAD_REQUEST_BODY", "DEFAULT_4XX", "DEFAULT_5XX", "EXPIRED_TOKEN",
+        "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT", "INVALID_API_KEY", "INVALID_SIGNATURE",
+        "MISSING_AUTHENTICATION_TOKEN", "QUOTA_EXCEEDED", "REQUEST_TOO_LARGE", "RESOURCE_NOT_FOUND",
+        "THROTTLED", "UNAUTHORIZED", "UNSUPPORTED_MEDIA_TYPE", "WAF_FILTERED",
+    }
+)  # fmt: skip
 _AUTHORIZATION_TYPES = {"NONE", "", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"}
 
 
@@ -22,11 +33,8 @@ def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
     """One message per method that uses something serverlite does not serve yet."""
     problems: list[str] = []
     for api in apis:
-        if api.gateway_responses:
-            kinds = ", ".join(sorted(api.gateway_responses))
-            problems.append(
-                f"REST API {api.logical_id}: customised gateway responses ({kinds}) are not supported yet"
-            )
+        for kind in sorted(set(api.gateway_responses) - _GATEWAY_RESPONSE_TYPES):
+            problems.append(f"REST API {api.logical_id}: {kind} is not a gateway response type")
         for resource in api.resources:
             for method in resource.methods.values():
                 where = f"REST API {api.logical_id}: {method.http_method} {resource.path}"
@@ -35,9 +43,17 @@ def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
                     problems.append(f"{where}: {integration.type} integrations are not supported yet")
                 elif integration.type in _LAMBDA_INTEGRATIONS and integration.function is None:
                     problems.append(f"{where}: the integration URI names no function of this template")
+                elif integration.type in _HTTP_INTEGRATIONS and not _is_http_url(integration.uri):
+                    problems.append(
+                        f"{where}: {integration.type} integration URI {integration.uri!r} is not an http URL"
+                    )
                 problems += _mapping_problems(integration, where)
                 problems += _authorization_problems(api, method, where)
     return problems
+
+
+def _is_http_url(uri: str) -> bool:
+    return uri.startswith(("http://", "https://")) and len(uri.split("://", 1)[1]) > 0
 
 
 def _authorization_problems(api: RestApi, method: Method, where: str) -> list[str]:

@@ -8,11 +8,13 @@ from typing import Any
 
 from serverlite.template.context import BuildContext
 from serverlite.template.errors import TemplateError
+from serverlite.template.event_sources import build_event_source_mapping
 from serverlite.template.functions import build_function
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
 from serverlite.template.rest_apis import build_rest_api
 from serverlite.template.sam import expand, is_serverless
+from serverlite.template.schedules import build_events_rule, build_scheduler_schedule
 from serverlite.template.source import Source, read_template
 from serverlite.template.stack import ResolvedResource, Stack
 from serverlite.template.tables import build_table
@@ -75,7 +77,14 @@ def _application(source: Source, region: str, account_id: str, overrides: dict[s
         log_groups=tuple(parts["log_groups"]),
         api_keys=tuple(parts["api_keys"]),
         usage_plans=tuple(parts["usage_plans"]),
+        event_sources=_flat(parts["event_sources"]),
+        schedules=_flat(parts["schedules"]),
     )
+
+
+def _flat(built: list[Any]) -> tuple[Any, ...]:
+    """Builders that may make none or several model objects return tuples."""
+    return tuple(item for items in built for item in items)
 
 
 Builder = Callable[[BuildContext, ResolvedResource], Any]
@@ -102,4 +111,7 @@ _BUILDERS: Mapping[str, tuple[str, Builder]] = {
     "AWS::Logs::LogGroup": ("log_groups", _log_group),
     "AWS::ApiGateway::ApiKey": ("api_keys", build_api_key),
     "AWS::ApiGateway::UsagePlan": ("usage_plans", build_usage_plan),
+    "AWS::Lambda::EventSourceMapping": ("event_sources", build_event_source_mapping),
+    "AWS::Events::Rule": ("schedules", build_events_rule),
+    "AWS::Scheduler::Schedule": ("schedules", build_scheduler_schedule),
 }

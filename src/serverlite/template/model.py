@@ -14,6 +14,7 @@ __all__ = [
     "ApiKey",
     "Application",
     "Authorizer",
+    "EventSourceMapping",
     "Function",
     "GatewayResponseSetting",
     "Integration",
@@ -24,6 +25,7 @@ __all__ = [
     "RequestValidator",
     "Resource",
     "RestApi",
+    "ScheduleRule",
     "Stage",
     "Table",
     "Throttle",
@@ -283,6 +285,45 @@ class Table:
 
 
 @dataclass(frozen=True)
+class EventSourceMapping:
+    """An `AWS::Lambda::EventSourceMapping` (SAM `Events` of type `DynamoDB` become one).
+
+    `function` is the logical id of the function; `filter_patterns` are the `FilterCriteria.Filters`
+    `Pattern` strings; `maximum_retry_attempts` -1 means until the record expires.
+    """
+
+    logical_id: str
+    id: str
+    function: str
+    event_source_arn: str
+    starting_position: str = "LATEST"
+    batch_size: int = 100
+    maximum_batching_window_seconds: float = 0.0
+    maximum_retry_attempts: int = -1
+    bisect_batch_on_function_error: bool = False
+    filter_patterns: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """A schedule invoking a function: an `AWS::Events::Rule` target or an `AWS::Scheduler::Schedule`.
+
+    `expression` is `rate(...)`, `cron(...)` (or `at(...)` for the Scheduler); `input` is the target's
+    constant `Input` JSON text (None: the scheduled-event JSON).
+    """
+
+    logical_id: str
+    name: str
+    arn: str
+    expression: str
+    function: str
+    input: str | None = None
+    enabled: bool = True
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
 class Application:
     """Everything `serverlite start` runs, read from one template."""
 
@@ -295,6 +336,8 @@ class Application:
     log_groups: tuple[str, ...] = ()
     api_keys: tuple[ApiKey, ...] = ()
     usage_plans: tuple[UsagePlan, ...] = ()
+    event_sources: tuple[EventSourceMapping, ...] = ()
+    schedules: tuple[ScheduleRule, ...] = ()
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""

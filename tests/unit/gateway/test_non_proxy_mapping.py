@@ -80,11 +80,12 @@ def _api(integration: Integration, **extra) -> RestApi:
     return RestApi("Api", "a1", "Api", (Resource("r1", "/x", {"GET": method}),), {}, **extra)
 
 
-def test_support_accepts_aws_and_mock_and_refuses_the_rest_by_name():
+def test_support_accepts_aws_mock_http_and_refuses_the_rest_by_name():
     assert unsupported_features([_api(Integration(type="MOCK"))]) == []
     assert unsupported_features([_api(Integration(type="AWS", function="Fn"))]) == []
-    assert unsupported_features([_api(Integration(type="HTTP", uri="http://x"))]) == [
-        "REST API Api: GET /x: HTTP integrations are not supported yet"
+    assert unsupported_features([_api(Integration(type="HTTP", uri="http://x"))]) == []
+    assert unsupported_features([_api(Integration(type="HTTP_PROXY", uri="ftp://x"))]) == [
+        "REST API Api: GET /x: HTTP_PROXY integration URI 'ftp://x' is not an http URL"
     ]
     assert unsupported_features([_api(Integration(type="AWS"))]) == [
         "REST API Api: GET /x: the integration URI names no function of this template"
@@ -96,6 +97,6 @@ def test_support_accepts_aws_and_mock_and_refuses_the_rest_by_name():
     custom = _api(
         Integration(type="MOCK"), gateway_responses={"DEFAULT_4XX": GatewayResponseSetting("DEFAULT_4XX")}
     )
-    assert unsupported_features([custom]) == [
-        "REST API Api: customised gateway responses (DEFAULT_4XX) are not supported yet"
-    ]
+    assert unsupported_features([custom]) == []
+    unknown = _api(Integration(type="MOCK"), gateway_responses={"NOPE": GatewayResponseSetting("NOPE")})
+    assert unsupported_features([unknown]) == ["REST API Api: NOPE is not a gateway response type"]

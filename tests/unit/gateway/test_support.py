@@ -20,7 +20,7 @@ def test_proxy_methods_are_supported():
 
 def test_each_unsupported_feature_is_named():
     api = _api(
-        Method("OPTIONS", Integration(type="HTTP", uri="http://example.com")),
+        Method("OPTIONS", Integration(type="VPC_LINK_THING", uri="http://example.com")),
         Method(
             "GET",
             Integration(type="AWS_PROXY", function="Fn"),
@@ -30,7 +30,7 @@ def test_each_unsupported_feature_is_named():
         Method("PUT", Integration(type="AWS_PROXY", uri="arn:aws:apigateway:x", function=None)),
     )
     assert unsupported_features([api]) == [
-        "REST API Api: OPTIONS /items: HTTP integrations are not supported yet",
+        "REST API Api: OPTIONS /items: VPC_LINK_THING integrations are not supported yet",
         "REST API Api: GET /items: authorizer None is not defined for this API",
         "REST API Api: PUT /items: the integration URI names no function of this template",
     ]

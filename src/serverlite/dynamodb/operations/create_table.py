@@ -22,7 +22,14 @@ from serverlite.dynamodb.shapes import Constraints, check_shape
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.storage.metadata import metadata_of
 
-__all__ = ["CreateTableRequest", "describe_new_table", "execute", "index_description", "validate"]
+__all__ = [
+    "CreateTableRequest",
+    "describe_new_table",
+    "execute",
+    "index_description",
+    "stream_members",
+    "validate",
+]
 
 OPERATION = "CreateTable"
 
@@ -261,6 +268,8 @@ def execute(request: CreateTableRequest, storage: Database, environment: Environ
             raise ResourceInUseException(f"Table already exists: {request.table_name}")
         description = describe_new_table(request, environment)
         storage.tables.put(request.table_name, description)
+        if "LatestStreamArn" in description:
+            storage.streams.create(description)
         if request.tags:
             metadata_of(storage).put_tags(description, list(request.tags))
     return {"TableDescription": description}
@@ -295,7 +304,7 @@ def describe_new_table(request: CreateTableRequest, environment: Environment) ->
         description["GlobalSecondaryIndexes"] = [
             index_description(i, arn, "ACTIVE") for i in request.global_indexes
         ]
-    description.update(_stream(request.stream_specification, arn, now))
+    description.update(stream_members(request.stream_specification, arn, now))
     if request.table_class:
         description["TableClassSummary"] = {"TableClass": request.table_class}
     description["DeletionProtectionEnabled"] = request.deletion_protection
@@ -325,7 +334,12 @@ def index_description(index: dict[str, Any], table_arn: str, status: str | None)
     return described
 
 
-def _stream(specification: dict[str, Any] | None, table_arn: str, now: float) -> dict[str, Any]:
+def stream_members(specification: dict[str, Any] | None, table_arn: str, now: float) -> dict[str, Any]:
+    """StreamSpecification, LatestStreamLabel and LatestStreamArn of a newly enabled stream.
+
+    The label is the stream's creation time in UTC with milliseconds, as AWS's
+    (``arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/2016-11-29T20:46:22.144``).
+    """
     if not specification or not specification.get("StreamEnabled"):
         return {}
     label = datetime.datetime.fromtimestamp(now, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]

@@ -46,6 +46,7 @@ def execute(request: DeleteTableRequest, storage: Database, environment: Environ
         if table.get("DeletionProtectionEnabled"):
             raise ValidationException(_PROTECTED)
         storage.items.delete_table(request.table_name)
+        storage.streams.disable(request.table_name)
         storage.tables.delete(request.table_name)
     table["TableStatus"] = "DELETING"
     return {"TableDescription": table}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
-from serverlite.dynamodb.operations.create_table import index_description
+from serverlite.dynamodb.operations.create_table import index_description, stream_members
 from serverlite.dynamodb.operations.describe_table import not_found
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.schema import require_table
@@ -70,7 +70,7 @@ def execute(request: UpdateTableRequest, storage: Database, environment: Environ
         for update in changes.get("GlobalSecondaryIndexUpdates") or ():
             _index_update(storage, table, update, environment)
         if changes.get("StreamSpecification") is not None:
-            table["StreamSpecification"] = changes["StreamSpecification"]
+            _stream(storage, table, changes["StreamSpecification"], environment)
         if changes.get("DeletionProtectionEnabled") is not None:
             table["DeletionProtectionEnabled"] = bool(changes["DeletionProtectionEnabled"])
         storage.tables.put(request.table_name, table)
@@ -100,6 +100,35 @@ def _throughput(table: dict[str, Any], changes: dict[str, Any], environment: Env
         )
     elif mode == "PAY_PER_REQUEST":
         table["ProvisionedThroughput"].update({"ReadCapacityUnits": 0, "WriteCapacityUnits": 0})
+
+
+def _stream(
+    storage: Database, table: dict[str, Any], specification: dict[str, Any], environment: Environment
+) -> None:
+    """Enable a new stream (new label and ARN) or disable the current one.
+
+    Messages observed from AWS (scylladb/scylladb test/alternator/test_streams.py):
+    ``Table already has an enabled stream: TableName: NAME`` and
+    ``Table has no stream to disable: TableName: NAME``. Disabling keeps LatestStreamArn and
+    LatestStreamLabel and drops StreamSpecification.
+    """
+    name = table["TableName"]
+    enabled = bool((table.get("StreamSpecification") or {}).get("StreamEnabled"))
+    if specification.get("StreamEnabled"):
+        if enabled:
+            raise ValidationException(f"Table already has an enabled stream: TableName: {name}")
+        if specification.get("StreamViewType") not in _VIEW_TYPES:
+            raise ValidationException(_INVALID + "You must specify a StreamViewType when enabling a stream")
+        table.update(stream_members(specification, table["TableArn"], environment.clock()))
+        storage.streams.create(table)
+        return
+    if not enabled:
+        raise ValidationException(f"Table has no stream to disable: TableName: {name}")
+    table.pop("StreamSpecification", None)
+    storage.streams.disable(name)
+
+
+_VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 
 
 def _index_update(

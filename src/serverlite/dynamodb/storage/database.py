@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from serverlite.dynamodb.storage import indexes, items, tables
+from serverlite.dynamodb.storage import indexes, items, streams, tables
 
 __all__ = ["DATABASE_FILE", "DURABILITY", "Database", "open_database"]
 
@@ -34,7 +34,8 @@ class Database:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
         self.tables = tables.TableStore(connection)
-        self.items = items.ItemStore(connection, self.tables.indexes)
+        self.streams = streams.StreamStore(connection)
+        self.items = items.ItemStore(connection, self.tables.indexes, self.tables.stream, self.streams)
         self._on_group_open: Callable[[], bool] | None = None
         self.group_open = False
 
@@ -120,4 +121,6 @@ def open_database(path: pathlib.Path | None, durability: str = "process") -> Dat
     connection.execute(tables.SCHEMA)
     connection.execute(items.SCHEMA)
     connection.execute(indexes.SCHEMA)
+    for statement in streams.SCHEMA:
+        connection.execute(statement)
     return Database(connection)

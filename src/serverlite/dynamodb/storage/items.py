@@ -2,8 +2,9 @@
 
 JSON keeps attribute order as written; the key columns hold storage/keys.py encodings so a
 range read over one hash key comes back in DynamoDB's sort-key order. Every put and delete also
-maintains the table's secondary indexes (indexes.py) on the same connection, so index entries
-change in the caller's transaction together with the item.
+maintains the table's secondary indexes (indexes.py) and appends its stream record (streams.py)
+on the same connection, so index entries and stream records change in the caller's transaction
+together with the item.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from serverlite.dynamodb.storage.indexes import (
     range_clauses,
     stream_rows,
 )
-from serverlite.dynamodb.values import Item
+from serverlite.dynamodb.storage.streams import StreamStore, StreamTarget
+from serverlite.dynamodb.values import Item, values_equal
 
 __all__ = ["ItemStore"]
 
@@ -36,6 +38,19 @@ def _no_indexes(table: str) -> tuple[IndexDefinition, ...]:
     return ()
 
 
+def _no_stream(table: str) -> StreamTarget | None:
+    return None
+
+
+def _unchanged(old: Item | None, new: Item) -> bool:
+    """A put that changes nothing writes no stream record (Streams.html, "Stream records")."""
+    return (
+        old is not None
+        and old.keys() == new.keys()
+        and all(values_equal(old[name], value) for name, value in new.items())
+    )
+
+
 class ItemStore:
     """Get, put, delete, range-read and scan items of one database."""
 
@@ -43,9 +58,13 @@ class ItemStore:
         self,
         connection: sqlite3.Connection,
         indexes: Callable[[str], tuple[IndexDefinition, ...]] = _no_indexes,
+        stream: Callable[[str], StreamTarget | None] = _no_stream,
+        streams: StreamStore | None = None,
     ) -> None:
         self._connection = connection
         self._indexes = indexes
+        self._stream = stream
+        self._streams = streams if streams is not None else StreamStore(connection)
         self.index_entries = IndexStore(connection)
 
     def get(self, table: str, hash_key: bytes, range_key: bytes = b"") -> Item | None:
@@ -63,11 +82,14 @@ class ItemStore:
             ValidationException: an index key attribute has the wrong type or an empty value.
         """
         indexes = self._indexes(table)
+        stream = self._stream(table)
+        old = self.get(table, hash_key, range_key) if indexes or stream else None
         if indexes:
             check_item(indexes, item)
-            old = self.get(table, hash_key, range_key)
             for index in indexes:
                 self.index_entries.write(table, index, (hash_key, range_key), old, item)
+        if stream is not None and not _unchanged(old, item):
+            self._streams.append(stream, old, item)
         self._connection.execute(
             "INSERT OR REPLACE INTO items (table_name, hash_key, range_key, item) VALUES (?, ?, ?, ?)",
             (table, hash_key, range_key, encode_item(item)),
@@ -76,10 +98,12 @@ class ItemStore:
     def delete(self, table: str, hash_key: bytes, range_key: bytes = b"") -> None:
         """Delete an item if present, and its secondary-index entries."""
         indexes = self._indexes(table)
-        if indexes:
-            old = self.get(table, hash_key, range_key)
-            for index in indexes:
-                self.index_entries.write(table, index, (hash_key, range_key), old, None)
+        stream = self._stream(table)
+        old = self.get(table, hash_key, range_key) if indexes or stream else None
+        for index in indexes:
+            self.index_entries.write(table, index, (hash_key, range_key), old, None)
+        if stream is not None and old is not None:
+            self._streams.append(stream, old, None)
         self._connection.execute(
             "DELETE FROM items WHERE table_name = ? AND hash_key = ? AND range_key = ?",
             (table, hash_key, range_key),

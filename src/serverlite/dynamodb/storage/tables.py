@@ -14,6 +14,7 @@ import sqlite3
 from typing import Any
 
 from serverlite.dynamodb.storage.indexes import IndexDefinition, definitions
+from serverlite.dynamodb.storage.streams import StreamTarget, target_of
 
 __all__ = ["TableStore"]
 
@@ -29,6 +30,7 @@ class TableStore:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
         self._indexes: dict[str, tuple[IndexDefinition, ...]] = {}
+        self._streams: dict[str, StreamTarget | None] = {}
         self._copies: dict[str, bytes] = {}
 
     def get(self, name: str) -> dict[str, Any] | None:
@@ -45,6 +47,7 @@ class TableStore:
     def put(self, name: str, description: dict[str, Any]) -> None:
         """Insert or replace a TableDescription."""
         self._indexes.pop(name, None)
+        self._streams.pop(name, None)
         self._copies.pop(name, None)
         self._connection.execute(
             "INSERT OR REPLACE INTO tables (name, description) VALUES (?, ?)",
@@ -54,6 +57,7 @@ class TableStore:
     def delete(self, name: str) -> None:
         """Remove a table's metadata."""
         self._indexes.pop(name, None)
+        self._streams.pop(name, None)
         self._copies.pop(name, None)
         self._connection.execute("DELETE FROM tables WHERE name = ?", (name,))
 
@@ -70,7 +74,17 @@ class TableStore:
             self._indexes[name] = cached
         return cached
 
+    def stream(self, name: str) -> StreamTarget | None:
+        """The table's enabled stream (None for none or an unknown table), cached."""
+        if name in self._streams:
+            return self._streams[name]
+        description = self.get(name)
+        target = None if description is None else target_of(description)
+        self._streams[name] = target
+        return target
+
     def forget(self) -> None:
         """Drop the caches (after a rollback)."""
         self._indexes.clear()
+        self._streams.clear()
         self._copies.clear()
