@@ -145,7 +145,7 @@ class Gateway:
             record.match = self._router.match(request.method, request.raw_path, request.host)
             self._authorize(request, record.match)
             record.log = self._execution_log(record.match, identity)
-            grant = await self._check_access(request, record.match, identity, record.log)
+            grant = record.grant = await self._check_access(request, record.match, identity, record.log)
             response = await self._integrate(
                 request, record.match, identity, log=record.log, record=record, grant=grant
             )
@@ -391,6 +391,7 @@ class _Record:
     error: GatewayError | None = None
     invocation: InvocationResult | None = None
     integration_ms: float | None = None
+    grant: Grant | None = None
 
     def set_invocation(self, result: InvocationResult, latency_ms: float) -> None:
         self.invocation, self.integration_ms = result, latency_ms
@@ -399,6 +400,18 @@ class _Record:
 def _log_preamble(log: ExecutionLog, match: RouteMatch, identity: RequestIdentity) -> None:
     """The first line of an execution log (reference 5.3); authorizer and usage-plan lines follow."""
     log.add(f"Extended Request Id: {identity.extended_request_id}")
+
+
+def _grant_values(grant: Grant) -> dict[str, object]:
+    """Access-log variables from access control (reference 5.1): `identity.apiKey`,
+    `authorizer.principalId`, `authorizer.<key>`, `authorizer.claims.<claim>`."""
+    values: dict[str, object] = {f"identity.{name}": value for name, value in grant.identity.items()}
+    for name, value in (grant.authorizer or {}).items():
+        if name == "claims" and isinstance(value, dict):
+            values |= {f"authorizer.claims.{claim}": item for claim, item in value.items()}
+        elif not isinstance(value, (dict, list)):
+            values[f"authorizer.{name}"] = value
+    return values
 
 
 def _access_log_values(
@@ -435,6 +448,8 @@ def _access_log_values(
     }
     if match is not None:
         values |= {"resourcePath": match.resource.path, "resourceId": match.resource.id}
+    if record.grant is not None:
+        values |= _grant_values(record.grant)
     if record.invocation is not None:
         integration_status = 200
         values |= {

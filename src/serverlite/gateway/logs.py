@@ -37,7 +37,7 @@ KNOWN_VARIABLES = frozenset(
     integration.requestId integration.status integrationErrorMessage integrationLatency integrationStatus
     responseLatency responseLength status waf.error waf.latency waf.status xrayTraceId""".split()
 )
-_FAMILIES = ("authorizer.claims.", "authorizer.", "requestOverride.", "responseOverride.")
+_FAMILIES = ("authorizer.claims.", "requestOverride.", "responseOverride.")
 
 
 class LogSink(t.Protocol):
@@ -72,7 +72,9 @@ def render_access_log(log_format: str, values: Mapping[str, object]) -> str:
 
 def _known_prefix(text: str) -> str:
     """`status.` in running text is `status` then a dot: the longest known variable name wins."""
-    if text.startswith(_FAMILIES):
+    if text.startswith(_FAMILIES) or (
+        text.startswith("authorizer.") and text.rstrip(".") not in KNOWN_VARIABLES
+    ):
         return text.rstrip(".")
     name = text
     while name not in KNOWN_VARIABLES and "." in name:

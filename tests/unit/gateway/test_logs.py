@@ -107,3 +107,19 @@ def test_console_csv_format():
     assert render_access_log(csv, VALUES) == (
         "203.0.113.7,-,-,12/Mar/2024:10:11:12 +0000,POST,/music,HTTP/1.1,201,17,r-1,Jq3xYHk2IAMEabc="
     )
+
+
+def test_authorizer_and_api_key_variables():
+    from serverlite.gateway.access import Grant
+    from serverlite.gateway.gateway import _grant_values
+
+    grant = Grant(
+        authorizer={"principalId": "user-1", "tenant": "acme", "claims": {"email": "a@example.com"}},
+        identity={"apiKey": "k" * 20, "apiKeyId": "abc123defg"},
+    )
+    line = render_access_log(
+        "$context.authorizer.principalId $context.authorizer.tenant $context.authorizer.claims.email "
+        "$context.identity.apiKeyId $context.authorizer.missing $context.authorizer.latency",
+        _grant_values(grant),
+    )
+    assert line == "user-1 acme a@example.com abc123defg - -"
