@@ -31,4 +31,7 @@ def lambda_handler(event, context):
         return respond(400, key_error_message(error, "the table name"))
     except botocore.exceptions.ClientError as error:
         return respond_client_error(error)
+    except botocore.exceptions.ParamValidationError as error:
+        # boto3 refuses some values before sending (e.g. an empty table name): the caller's fault, a 400.
+        return respond(400, str(error))
     return respond(200, "Table created")

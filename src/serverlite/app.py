@@ -20,6 +20,7 @@ from serverlite.gateway.gateway import Gateway, TestInvokeResult
 from serverlite.gateway.iam import CredentialsError
 from serverlite.gateway.server import GatewayServer
 from serverlite.gateway.support import unsupported_features
+from serverlite.iam.registry import CREDENTIALS_FILE, write_registry
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
@@ -30,6 +31,7 @@ from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
 from serverlite.runtime.schedules import ScheduleError, Schedules
 from serverlite.runtime.worker import OutputSink
+from serverlite.template.iam import role_sessions
 from serverlite.template.load import load_application
 from serverlite.template.model import Application, Function, Table
 
@@ -46,16 +48,35 @@ def _say(line: str) -> None:
 
 
 class DynamoDBProcess:
-    """The embedded DynamoDB server, run as `serverlite dynamodb` in a child process."""
+    """The embedded DynamoDB server, run as `serverlite dynamodb` in a child process.
 
-    def __init__(self, process: asyncio.subprocess.Process, url: str) -> None:
+    The child is supervised: when it fails without `stop` having been called (killed, crashed), it is
+    started again on the same port and data dir, so the functions' endpoint stays valid; requests in the
+    gap fail as connection errors, and SQLite's journal recovery keeps every acknowledged write.
+    """
+
+    def __init__(self, process: asyncio.subprocess.Process, url: str, host: str, data_dir: Path) -> None:
         self._process = process
         self.url = url
-        self._pump = asyncio.ensure_future(self._forward_output())
+        self._host = host
+        self._port = int(url.rsplit(":", 1)[1].rstrip("/"))  # the port actually bound (useful with port 0)
+        self._data_dir = data_dir
+        self._stopping = False
+        #: How many times the child was started again after an unexpected exit.
+        self.restarts = 0
+        self._pump = asyncio.ensure_future(self._forward_output(process))
+        self._supervisor = asyncio.ensure_future(self._supervise())
 
     @classmethod
     async def start(cls, host: str, port: int, data_dir: Path, timeout: float = 30.0) -> DynamoDBProcess:
         """Spawn the server and wait for its `Ready` line."""
+        process, url = await cls._launch(host, port, data_dir, timeout)
+        return cls(process, url, host, data_dir)
+
+    @classmethod
+    async def _launch(
+        cls, host: str, port: int, data_dir: Path, timeout: float
+    ) -> tuple[asyncio.subprocess.Process, str]:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -84,7 +105,7 @@ class DynamoDBProcess:
                 process.kill()
             await process.wait()
             raise StartupError("DynamoDB server did not start:\n" + "\n".join(seen[-20:]))
-        return cls(process, url)
+        return process, url
 
     @staticmethod
     async def _wait_ready(
@@ -109,13 +130,50 @@ class DynamoDBProcess:
             elif line == "Ready" and url is not None:
                 return url, seen
 
-    async def _forward_output(self) -> None:
-        assert self._process.stdout is not None
-        async for raw in self._process.stdout:
+    @staticmethod
+    async def _forward_output(process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        async for raw in process.stdout:
             _say("[dynamodb] " + raw.decode("utf-8", errors="replace").rstrip())
 
+    async def _supervise(self) -> None:
+        """Start the child again, on the same port and data dir, whenever it exits unexpectedly."""
+        while True:
+            code = await self._process.wait()
+            await asyncio.gather(self._pump, return_exceptions=True)
+            if self._stopping:
+                return
+            if code == 0:  # it was told to stop (a signal to the whole process group, as Ctrl-C sends)
+                _say("DynamoDB server stopped; not restarting it")
+                return
+            _say(
+                f"DynamoDB server exited unexpectedly (code {code}); "
+                f"restarting it on port {self._port} with {self._data_dir}"
+            )
+            self._process = await self._relaunch()
+            self._pump = asyncio.ensure_future(self._forward_output(self._process))
+            self.restarts += 1
+            _say(f"DynamoDB server restarted: {self.url}")
+
+    async def _relaunch(self) -> asyncio.subprocess.Process:
+        """Retry with backoff (the port may still be held for a moment, the disk may be full)."""
+        delay = 0.1
+        while True:
+            try:
+                process, _ = await self._launch(self._host, self._port, self._data_dir, 30.0)
+            except (StartupError, OSError) as error:
+                _say(f"DynamoDB server did not restart, retrying in {delay:.1f} s: {error}")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            else:
+                return process
+
     async def stop(self, timeout: float = 5.0) -> None:
-        """SIGTERM, then SIGKILL if it does not exit in time."""
+        """SIGTERM, then SIGKILL if it does not exit in time; no restart after this."""
+        self._stopping = True
+        if not self._supervisor.done():
+            self._supervisor.cancel()
+        await asyncio.gather(self._supervisor, return_exceptions=True)
         if self._process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self._process.send_signal(signal.SIGTERM)
@@ -139,6 +197,7 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         dynamodb = asyncio.ensure_future(_start_dynamodb(config, stack))
         stack.push_async_callback(_cancel, dynamodb)
         application = await asyncio.to_thread(_load, config)
+        _write_iam_credentials(application, config)
         _check_runtimes(application, config)
         _check_support(application, config)
         dynamodb_url = await dynamodb
@@ -251,12 +310,27 @@ async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> s
     return dynamodb.url
 
 
+def _write_iam_credentials(application: Application, config: Config) -> None:
+    """The credentials map (function role sessions and their policies) the DynamoDB server checks calls
+    against; it reads `<data dir>/iam/credentials.json` by convention and re-reads it when it changes."""
+    sessions, policies = role_sessions(application.functions.values(), application.roles)
+    write_registry(config.data_dir / CREDENTIALS_FILE, sessions, policies)
+
+
 def _log_sink(store: LogStore) -> OutputSink:
     """Function output goes to the terminal and to the function's log group, one event per line."""
 
+    warned = False
+
     def sink(function: Function, log_stream: str, line: str) -> None:
+        nonlocal warned
         terminal_output(function, log_stream, line)
-        store.append(function.log_group_name, log_stream, [(int(time.time() * 1000), line)])
+        try:
+            store.append(function.log_group_name, log_stream, [(int(time.time() * 1000), line)])
+        except OSError as error:  # a full disk must not turn the function's answer into an error
+            if not warned:
+                warned = True
+                _say(f"Warning: cannot write function logs to {store.root}: {error.strerror}")
 
     return sink
 

@@ -264,6 +264,39 @@ def test_invoke(
         click.echo(line)
 
 
+@main.command()
+@click.option(
+    "--template",
+    "-t",
+    "template",
+    default="template.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="SAM or CloudFormation template.",
+)
+@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option(
+    "--stage", metavar="NAME", help="Stage whose base path prefixes the paths [default: the template's own]."
+)
+@click.option(
+    "--server", "server_url", default="http://127.0.0.1:3000", show_default=True, help="Gateway URL."
+)
+def openapi(template: Path, api: str | None, stage: str | None, server_url: str) -> None:
+    """Print an OpenAPI 3 document (JSON) of a REST API of the template."""
+    import json
+
+    from serverlite.gateway.openapi import default_stage, openapi_document, select_api
+    from serverlite.template.errors import TemplateError
+    from serverlite.template.load import load_application
+
+    try:
+        chosen = select_api(load_application(template.resolve()).rest_apis, api)
+        document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
+    except (TemplateError, LookupError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(document, indent=2))
+
+
 main.add_command(logs_command, "logs")
 
 
@@ -286,13 +319,41 @@ main.add_command(logs_command, "logs")
     help="process: acknowledged writes survive a crash of this process; full: also an OS crash.",
 )
 @click.option("--region", default="us-east-1", show_default=True)
-def dynamodb(host: str, port: int, data_dir: Path, in_memory: bool, durability: str, region: str) -> None:
+@click.option(
+    "--iam-credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="IAM credentials map: access key -> role session [default: DATA_DIR/iam/credentials.json].",
+)
+@click.option(
+    "--iam",
+    "iam_mode",
+    type=click.Choice(["off", "warn", "enforce"]),
+    help="Checks of calls signed by role sessions; warn logs would-be denials [default: the map's mode].",
+)
+def dynamodb(
+    host: str,
+    port: int,
+    data_dir: Path,
+    in_memory: bool,
+    durability: str,
+    region: str,
+    iam_credentials: Path | None,
+    iam_mode: str | None,
+) -> None:
     """Run the DynamoDB server alone."""
     from serverlite.dynamodb.server import run
 
     if not in_memory:
         data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        run(host, port, None if in_memory else data_dir.resolve(), durability=durability, region=region)
+        run(
+            host,
+            port,
+            None if in_memory else data_dir.resolve(),
+            durability=durability,
+            region=region,
+            iam_credentials=iam_credentials.resolve() if iam_credentials else None,
+            iam_mode=iam_mode,
+        )
     except OSError as error:
         raise click.ClickException(f"DynamoDB cannot listen on {host}:{port}: {error.strerror}") from None

@@ -45,6 +45,8 @@ class Request:
     headers: dict[str, str]
     body: bytes | None
     body_error: bool = False  # the Content-Encoding could not be undone
+    target: str = "/"  # the request target (path and query), which SigV4 signs
+    peer: str = ""  # the client's address (`aws:SourceIp`)
 
 
 # (status, header fields, body); a Future resolving to one when the answer must wait.
@@ -70,11 +72,14 @@ class HttpConnection(asyncio.Protocol):
         self._continued = False  # 100 Continue sent for the request being received
         self._waiting = False  # an answer is held back until its COMMIT; requests behind it wait
         self._closing = False
+        self._peer = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
         self._connections.add(self)
+        peer = transport.get_extra_info("peername")
+        self._peer = str(peer[0]) if isinstance(peer, tuple) and peer else ""
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._connections.discard(self)
@@ -139,7 +144,7 @@ class HttpConnection(asyncio.Protocol):
             if len(buffer) > _MAX_HEAD:
                 raise _BadRequest()
             return None
-        method, version, headers = _parse_head(bytes(buffer[:end]))
+        method, target, version, headers = _parse_head(bytes(buffer[:end]))
         keep_alive = _keep_alive(version, headers.get("connection", ""))
         start = end + 4
         if "chunked" in headers.get("transfer-encoding", "").lower():
@@ -155,8 +160,10 @@ class HttpConnection(asyncio.Protocol):
         del self._buffer[:consumed]
         self._chunks, self._continued = None, False
         if body is None:
-            return Request(method, headers, None), keep_alive
-        return _decoded(method, headers, body, self._max_body), keep_alive
+            return Request(method, headers, None, target=target, peer=self._peer), keep_alive
+        return _decoded(
+            Request(method, headers, body, target=target, peer=self._peer), self._max_body
+        ), keep_alive
 
     def _sized(self, start: int, headers: dict[str, str]) -> tuple[bytes | None, int] | None:
         """(body or None when over the limit, bytes consumed), or None until it is complete."""
@@ -223,7 +230,7 @@ def _after_trailers(
     return body, line_end + 2
 
 
-def _parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
+def _parse_head(head: bytes) -> tuple[str, str, str, dict[str, str]]:
     lines = head.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
@@ -234,7 +241,7 @@ def _parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
         if not colon or not name or name != name.strip():
             raise _BadRequest()
         headers.setdefault(name.lower(), value.strip())
-    return parts[0], parts[2], headers
+    return parts[0], parts[1], parts[2], headers
 
 
 def _keep_alive(version: str, connection: str) -> bool:
@@ -244,19 +251,20 @@ def _keep_alive(version: str, connection: str) -> bool:
     return "close" not in tokens
 
 
-def _decoded(method: str, headers: dict[str, str], body: bytes, max_body: int) -> Request:
+def _decoded(request: Request, max_body: int) -> Request:
     """Undo gzip or deflate; bodies that inflate past max_body become None (413)."""
-    wbits = _DECODERS.get(headers.get("content-encoding", "").strip().lower())
+    body = request.body
+    wbits = _DECODERS.get(request.headers.get("content-encoding", "").strip().lower())
     if wbits is None or not body:
-        return Request(method, headers, body)
+        return request
     decoder = zlib.decompressobj(wbits)
     try:
         inflated = decoder.decompress(body, max_body + 1)
     except zlib.error:
-        return Request(method, headers, b"", body_error=True)
+        return Request(request.method, request.headers, b"", True, request.target, request.peer)
     if len(inflated) > max_body:
-        return Request(method, headers, None)
-    return Request(method, headers, inflated)
+        return Request(request.method, request.headers, None, False, request.target, request.peer)
+    return Request(request.method, request.headers, inflated, False, request.target, request.peer)
 
 
 _date_cache: tuple[int, str] = (0, "")

@@ -28,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 from serverlite.dynamodb import operations, streams
+from serverlite.dynamodb.access import AccessControl, HttpFacts
 from serverlite.dynamodb.errors import (
     DynamoDBError,
     InternalServerError,
@@ -76,15 +77,19 @@ class DynamoDBServer:
         account_id: str,
         clock: Callable[[], float] = time.time,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        access: AccessControl | None = None,
     ) -> None:
         self.database = database
+        self.access = access  # None: no IAM checks at all
         self.environment = Environment(region=region, account_id=account_id, clock=clock, new_id=new_id)
         database.streams.clock = clock
         self._group_commit: GroupCommit | None = None
 
-    async def handle(self, target: str | None, body: bytes) -> tuple[int, bytes]:
+    async def handle(
+        self, target: str | None, body: bytes, http: HttpFacts | None = None
+    ) -> tuple[int, bytes]:
         """Answer one request once what it wrote or read is committed; never raises."""
-        answer, committed = self.handle_grouped(target, body)
+        answer, committed = self.handle_grouped(target, body, http)
         if committed is None:
             return answer
         try:
@@ -94,19 +99,21 @@ class DynamoDBServer:
         return answer
 
     def handle_grouped(
-        self, target: str | None, body: bytes
+        self, target: str | None, body: bytes, http: HttpFacts | None = None
     ) -> tuple[tuple[int, bytes], asyncio.Future[None] | None]:
         """Run one request on the event loop now; the answer may be sent only once the returned
         COMMIT is done (None: at once). When that COMMIT fails, send ``commit_failed()`` instead."""
         if self._group_commit is None:
             self._group_commit = GroupCommit(self.database)
-        answer = self.handle_sync(target, body)
+        answer = self.handle_sync(target, body, http)
         return answer, self._group_commit.pending()
 
-    def handle_sync(self, target: str | None, body: bytes) -> tuple[int, bytes]:
-        """The same as handle, for callers without an event loop."""
+    def handle_sync(
+        self, target: str | None, body: bytes, http: HttpFacts | None = None
+    ) -> tuple[int, bytes]:
+        """The same as handle, for callers without an event loop. `http`: what the IAM check reads."""
         try:
-            response = self._dispatch(target, body)
+            response = self._dispatch(target, body, http)
         except DynamoDBError as error:
             return render_error(error)
         except Exception:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
@@ -114,12 +121,16 @@ class DynamoDBServer:
             return render_error(InternalServerError())
         return 200, compact_json(response).encode()
 
-    def _dispatch(self, target: str | None, body: bytes) -> dict[str, Any]:
+    def _dispatch(self, target: str | None, body: bytes, http: HttpFacts | None) -> dict[str, Any]:
+        # The signature before anything is read; the role's policies once the request is valid (access.py).
+        session = self.access.authenticate(http, body) if self.access is not None else None
         request = _decode(body)
         operation = _operation(target)
         if request is None:
             raise SerializationException()
         validated = operation.validate(request)
+        if session is not None and self.access is not None:
+            self.access.authorize(session, operation.OPERATION, request, http.peer if http else "")
         response: dict[str, Any] = operation.execute(validated, self.database, self.environment)
         return response
 

@@ -30,12 +30,14 @@ import uuid
 import zlib
 from dataclasses import dataclass
 
+from serverlite.dynamodb.access import AccessControl, HttpFacts
 from serverlite.dynamodb.connection import Answer, HttpConnection, Request, Responder
 from serverlite.dynamodb.errors import InternalServerError, SerializationException, render_error
 from serverlite.dynamodb.protocol import CONTENT_TYPE, DynamoDBServer, commit_failed
 from serverlite.dynamodb.storage.database import DATABASE_FILE, open_database
 from serverlite.dynamodb.streams.retention import StreamTrimmer
 from serverlite.dynamodb.ttl import TimeToLiveSweeper
+from serverlite.iam.registry import CREDENTIALS_FILE, RegistryFile
 
 __all__ = ["MAX_REQUEST_BYTES", "DynamoDBServer", "Listener", "make_responder", "run", "start"]
 
@@ -84,7 +86,8 @@ def _answer(core: DynamoDBServer, request: Request, cors: bool) -> Answer | asyn
     if request.body_error:  # e.g. Content-Encoding: gzip with a body that is not gzip
         status, error = render_error(SerializationException())
         return _response(status, error, json_type, cors)
-    (status, body), committed = core.handle_grouped(headers.get("x-amz-target"), request.body)
+    http = None if core.access is None else HttpFacts(method, request.target, headers, request.peer)
+    (status, body), committed = core.handle_grouped(headers.get("x-amz-target"), request.body, http)
     answer = _response(status, body, json_type, cors)
     if committed is None:
         return answer
@@ -157,18 +160,31 @@ def run(
     region: str = "us-east-1",
     account_id: str = "123456789012",
     ttl_interval: float = 30.0,
+    iam_credentials: pathlib.Path | None = None,
+    iam_mode: str | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM, printing ``DynamoDB: http://HOST:PORT`` then ``Ready``.
 
-    Expired TTL items are swept every `ttl_interval` seconds.
+    Expired TTL items are swept every `ttl_interval` seconds. Calls signed with a key of the IAM
+    credentials map (`iam_credentials`, by default `<data dir>/iam/credentials.json`, re-read when it
+    changes) are checked against their role's policies; `iam_mode` overrides the map's mode.
     """
     database = open_database(data_dir / DATABASE_FILE if data_dir is not None else None, durability)
     try:
-        core = DynamoDBServer(database, region=region, account_id=account_id)
+        credentials = iam_credentials or (data_dir / CREDENTIALS_FILE if data_dir is not None else None)
+        access = None
+        if credentials is not None and iam_mode != "off":
+            registry = RegistryFile(credentials, mode=iam_mode, warn=_warn)
+            access = AccessControl(registry, database, region, account_id)
+        core = DynamoDBServer(database, region=region, account_id=account_id, access=access)
         sweeper = TimeToLiveSweeper(database, clock=core.environment.clock, interval=ttl_interval)
         asyncio.run(_serve(core, sweeper, StreamTrimmer(database), host, port))
     finally:
         database.close()
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 async def _serve(

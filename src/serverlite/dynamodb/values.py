@@ -112,6 +112,10 @@ def validate_value(value: Any) -> AttributeValue:
         ValidationException: with DynamoDB's message (dynalite validations/index.js,
             nubo-db/dynamodb-conformance tests/tier3/error-messages/putItem.test.ts).
     """
+    if not isinstance(value, dict):  # `"Artist": null` where an AttributeValue belongs
+        raise ValidationException(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+        )
     if len(value) == 1:  # the common case: one member, no need to look for the others
         kind, raw = next(iter(value.items()))
         validator = _VALIDATORS.get(kind)

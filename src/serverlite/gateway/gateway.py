@@ -117,6 +117,7 @@ class Gateway:
         self._access: AccessControl | None = access if access.used else None
         self._logs = logs
         self._stream = new_stream_name()
+        self._log_write_failed = False
         self._non_proxy = NonProxyIntegrations(apis, invoker)
         self._http_backend = HttpBackend()
         http = HttpIntegrations(self._http_backend, self._non_proxy)
@@ -243,6 +244,16 @@ class Gateway:
         return log
 
     def _write_logs(
+        self, request: GatewayRequest, identity: RequestIdentity, response: GatewayResponse, record: _Record
+    ) -> None:
+        try:
+            self._append_logs(request, identity, response, record)
+        except OSError as error:  # a full disk loses log lines, never requests
+            if not self._log_write_failed:
+                self._log_write_failed = True
+                logger.warning("Cannot write API Gateway logs: %s", error.strerror)
+
+    def _append_logs(
         self, request: GatewayRequest, identity: RequestIdentity, response: GatewayResponse, record: _Record
     ) -> None:
         assert self._logs is not None

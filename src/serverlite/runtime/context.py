@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from serverlite.iam.sessions import role_session
 from serverlite.template.model import Function
 
 __all__ = ["RuntimeSettings", "lambda_environment", "new_log_stream_name"]
@@ -110,6 +111,13 @@ def _sandbox(function: Function, tmp_dir: Path) -> dict[str, str]:
 
 
 def _credentials(function: Function) -> tuple[str, str, str]:
-    """Stand-in session credentials; the DynamoDB server accepts any signature for now."""
+    """The session credentials of the function's role, session named after the function as on Lambda.
+
+    The composition root writes the same session (derived from role ARN and name) to the credentials
+    map the DynamoDB server checks. A function without a role gets unchecked stand-in credentials.
+    """
+    if function.role_arn:
+        session = role_session(function.role_arn, function.name)
+        return session.access_key_id, session.secret_access_key, session.session_token
     suffix = "".join(ch for ch in function.name.upper() if ch.isalnum())[:12].ljust(12, "X")
     return f"ASIASERVERL{suffix}"[:20], "serverlite-local-secret-access-key", "serverlite-local-session-token"

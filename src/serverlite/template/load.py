@@ -10,6 +10,7 @@ from serverlite.template.context import BuildContext
 from serverlite.template.errors import TemplateError
 from serverlite.template.event_sources import build_event_source_mapping
 from serverlite.template.functions import build_function
+from serverlite.template.iam import build_roles
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
 from serverlite.template.rest_apis import build_rest_api
@@ -79,6 +80,7 @@ def _application(source: Source, region: str, account_id: str, overrides: dict[s
         usage_plans=tuple(parts["usage_plans"]),
         event_sources=_flat(parts["event_sources"]),
         schedules=_flat(parts["schedules"]),
+        roles=build_roles(context),
     )
 
 

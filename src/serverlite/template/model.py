@@ -25,6 +25,7 @@ __all__ = [
     "RequestValidator",
     "Resource",
     "RestApi",
+    "Role",
     "ScheduleRule",
     "Stage",
     "Table",
@@ -60,6 +61,18 @@ class Function:
     def log_group_name(self) -> str:
         """The CloudWatch log group Lambda writes to."""
         return f"/aws/lambda/{self.name}"
+
+
+@dataclass(frozen=True)
+class Role:
+    """An `AWS::IAM::Role` and every policy attached to it (inline, `AWS::IAM::Policy`, managed ARNs)."""
+
+    logical_id: str
+    name: str
+    arn: str
+    # (policy name, document): the inline `Policies`, then the `AWS::IAM::Policy` resources naming the role
+    policies: tuple[tuple[str, Mapping[str, object]], ...] = ()
+    managed_policy_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -338,6 +351,7 @@ class Application:
     usage_plans: tuple[UsagePlan, ...] = ()
     event_sources: tuple[EventSourceMapping, ...] = ()
     schedules: tuple[ScheduleRule, ...] = ()
+    roles: tuple[Role, ...] = ()
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""
