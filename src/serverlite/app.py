@@ -314,7 +314,7 @@ def _write_iam_credentials(application: Application, config: Config) -> None:
     """The credentials map (function role sessions and their policies) the DynamoDB server checks calls
     against; it reads `<data dir>/iam/credentials.json` by convention and re-reads it when it changes."""
     sessions, policies = role_sessions(application.functions.values(), application.roles)
-    write_registry(config.data_dir / CREDENTIALS_FILE, sessions, policies)
+    write_registry(config.data_dir / CREDENTIALS_FILE, sessions, policies, mode=config.iam_mode)
 
 
 def _log_sink(store: LogStore) -> OutputSink:

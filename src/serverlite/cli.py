@@ -44,6 +44,14 @@ def main() -> None:
 )
 @click.option("--console-port", default=3002, show_default=True, type=int, help="Port of the web console.")
 @click.option(
+    "--iam",
+    "iam_mode",
+    type=click.Choice(["off", "warn", "enforce"]),
+    default="enforce",
+    show_default=True,
+    help="Check each function's DynamoDB calls against its role; warn only logs what would be denied.",
+)
+@click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where data and logs live [default: .serverlite/ beside the template].",
@@ -85,6 +93,7 @@ def start(
     dynamodb_port: int,
     aws_port: int,
     console_port: int,
+    iam_mode: str,
     data_dir: Path | None,
     region: str,
     dynamodb_endpoint: str | None,
@@ -111,6 +120,7 @@ def start(
             dynamodb_port=dynamodb_port,
             aws_port=aws_port,
             console_port=console_port,
+            iam_mode=iam_mode,
             region=region,
             dynamodb_endpoint=dynamodb_endpoint,
             parameter_overrides=parse_parameter_overrides(parameter_overrides),

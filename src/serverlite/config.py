@@ -20,6 +20,7 @@ class Config:
     dynamodb_port: int = 8000
     aws_port: int = 3001
     console_port: int = 3002
+    iam_mode: str = "enforce"  # off | warn | enforce: how function calls to DynamoDB are checked
     region: str = "us-east-1"
     account_id: str = "123456789012"
     dynamodb_endpoint: str | None = None

@@ -62,3 +62,16 @@ def test_post_without_update_item_is_denied_and_the_rest_works(denied):
     )
     assert denied.request("DELETE", ITEM, {**HEADERS, **SONG}) == (200, "Item deleted")
     assert denied.request("DELETE", TABLE, HEADERS) == (200, "Table deleted")
+
+
+def test_iam_off_and_warn_let_the_call_through(start_serverlite, tmp_path):
+    """`--iam off` checks nothing; `--iam warn` lets the call through and logs the missing statement."""
+    for mode in ("off", "warn"):
+        server = start_serverlite(
+            "--template", str(TEMPLATE), "--iam", mode, data_dir=tmp_path / mode
+        ).wait_ready()
+        assert json.loads((server.data_dir / "iam" / "credentials.json").read_text())["mode"] == mode
+        assert server.request("PUT", TABLE, HEADERS) == (200, "Table created")
+        assert server.request("PUT", ITEM, {**HEADERS, **SONG, "albumtitle": "A"})[0] == 200
+        assert server.request("POST", ITEM, {**HEADERS, **SONG, "albumtitle": "B"}) == (200, "Item updated")
+        server.stop()
