@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint clean bench-dynamodb browser
+.PHONY: run test lint clean bench-dynamodb bench-e2e browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ bench-dynamodb: $(STAMP)
 	@test -f $(PEERS)/node_modules/dynalite/cli.js || npm install --silent --no-fund --prefix $(PEERS) dynalite@4
 	@test -x $(BIN)/moto_server || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python benchmarks/dynamodb_throughput.py $(BENCH_ARGS)
+
+# serverlite end to end against serverless-offline 13 (serverless 3, npm) with dynalite, and a bare aiohttp limit.
+bench-e2e: $(STAMP)
+	@command -v wrk >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk; }
+	@test -f $(PEERS)/node_modules/dynalite/cli.js && test -f $(PEERS)/node_modules/serverless/bin/serverless.js \
+		&& test -f $(PEERS)/node_modules/serverless-offline/package.json \
+		|| npm install --silent --no-fund --prefix $(PEERS) dynalite@4 serverless@3 serverless-offline@13
+	$(BIN)/python benchmarks/e2e_throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .serverlite
