@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATES = ["template.yaml", *sorted(str(p.relative_to(REPO)) for p in REPO.glob("examples/*/template.yaml"))]
+TEMPLATES = [
+    "template.yaml",
+    *sorted(str(p.relative_to(REPO)) for p in REPO.glob("examples/*/template.yaml")),
+]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
