@@ -312,9 +312,16 @@ async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> s
 
 def _write_iam_credentials(application: Application, config: Config) -> None:
     """The credentials map (function role sessions and their policies) the DynamoDB server checks calls
-    against; it reads `<data dir>/iam/credentials.json` by convention and re-reads it when it changes."""
+    against; it reads `<data dir>/iam/credentials.json` by convention and re-reads it when it changes.
+    With `record_access` it also appends what each function's calls used to `<data dir>/iam/access.jsonl`."""
     sessions, policies = role_sessions(application.functions.values(), application.roles)
-    write_registry(config.data_dir / CREDENTIALS_FILE, sessions, policies, mode=config.iam_mode)
+    write_registry(
+        config.data_dir / CREDENTIALS_FILE,
+        sessions,
+        policies,
+        mode=config.iam_mode,
+        record=config.record_access,
+    )
 
 
 def _log_sink(store: LogStore) -> OutputSink:

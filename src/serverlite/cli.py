@@ -52,6 +52,11 @@ def main() -> None:
     help="Check each function's DynamoDB calls against its role; warn only logs what would be denied.",
 )
 @click.option(
+    "--record-access",
+    is_flag=True,
+    help="Record the DynamoDB actions and resources each function uses, for `serverlite validate`.",
+)
+@click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where data and logs live [default: .serverlite/ beside the template].",
@@ -94,6 +99,7 @@ def start(
     aws_port: int,
     console_port: int,
     iam_mode: str,
+    record_access: bool,
     data_dir: Path | None,
     region: str,
     dynamodb_endpoint: str | None,
@@ -121,6 +127,7 @@ def start(
             aws_port=aws_port,
             console_port=console_port,
             iam_mode=iam_mode,
+            record_access=record_access,
             region=region,
             dynamodb_endpoint=dynamodb_endpoint,
             parameter_overrides=parse_parameter_overrides(parameter_overrides),
@@ -308,6 +315,87 @@ def openapi(template: Path, api: str | None, stage: str | None, server_url: str)
 
 
 main.add_command(logs_command, "logs")
+
+
+@main.command()
+@click.option(
+    "--template",
+    "-t",
+    "template",
+    default="template.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="SAM or CloudFormation template.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `serverlite start --record-access` recorded [default: .serverlite/ beside the template].",
+)
+def validate(template: Path, data_dir: Path | None) -> None:
+    """Lint the template (cfn-lint) and report, per function, the recorded DynamoDB actions its role lacks.
+
+    Prints the policy statement to add for each; the exit status is 1 when something is missing or
+    cfn-lint finds an error.
+    """
+    from serverlite.iam.recording import ACCESS_FILE, missing_permissions, read_records, report
+    from serverlite.template.errors import TemplateError
+
+    template = template.resolve()
+    findings, lint_failed = _cfn_lint(template)
+    click.echo(f"cfn-lint: {findings or 'no findings'}")
+    access_file = (data_dir or template.parent / ".serverlite").resolve() / ACCESS_FILE
+    try:
+        roles = _function_roles(template)
+        records = read_records(access_file)
+    except TemplateError as error:
+        raise click.ClickException(str(error)) from None
+    except FileNotFoundError:
+        click.echo(f"{access_file}: nothing recorded; run `serverlite start --record-access` first")
+        raise SystemExit(1 if lint_failed else 0) from None
+    missing = missing_permissions(records, roles)
+    for line in report(missing, len({record.function for record in records})):
+        click.echo(line)
+    if missing or lint_failed:
+        raise SystemExit(1)
+
+
+def _cfn_lint(template: Path) -> tuple[str, bool]:
+    """cfn-lint's findings on the template (what `sam validate --lint` prints), and whether one is an
+    error: its exit status is a bit mask, 2 errors, 4 warnings, 8 informational
+    (https://github.com/aws-cloudformation/cfn-lint#exit-codes)."""
+    import shutil
+    import subprocess
+    import sys
+
+    beside = Path(sys.executable).parent / "cfn-lint"  # the venv's own, first
+    command = str(beside) if beside.is_file() else shutil.which("cfn-lint")
+    if command is None:
+        return "not installed (pip install cfn-lint)", False
+    try:
+        done = subprocess.run([command, str(template)], capture_output=True, text=True, check=False)
+    except OSError as error:
+        return f"not run ({error})", False
+    if done.returncode and not done.stdout.strip():
+        return f"not run ({done.stderr.strip() or done.returncode})", False
+    return done.stdout.strip(), bool(done.returncode & 2)
+
+
+def _function_roles(template: Path) -> dict[str, tuple[str, list[t.Any]]]:
+    """Function name -> its role ARN and policies, for functions whose role the template defines."""
+    from serverlite.iam.policy import Policy
+    from serverlite.template.iam import role_sessions
+    from serverlite.template.load import load_application
+
+    application = load_application(template)
+    sessions, policies = role_sessions(application.functions.values(), application.roles)
+    return {
+        session.session_name: (
+            session.role_arn,
+            [Policy.parse(name, document) for name, document in policies[session.role_arn]],
+        )
+        for session in sessions
+    }
 
 
 @main.command()

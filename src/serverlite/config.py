@@ -21,6 +21,7 @@ class Config:
     aws_port: int = 3001
     console_port: int = 3002
     iam_mode: str = "enforce"  # off | warn | enforce: how function calls to DynamoDB are checked
+    record_access: bool = False  # append what functions' DynamoDB calls used to <data dir>/iam/access.jsonl
     region: str = "us-east-1"
     account_id: str = "123456789012"
     dynamodb_endpoint: str | None = None

@@ -20,7 +20,10 @@ Wire forms, observed from AWS:
   provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for
   details.` (DynamoDB Applied Design Patterns, ch. 6 "Error handling").
 
-In `warn` mode a would-be denial is logged with the statement to add, and the call goes through.
+In `warn` mode a would-be denial is logged with the statement to add, and the call goes through. When the
+map's `record` flag is set (`serverlite start --record-access`), each action a function's call needed is
+appended to `<data dir>/iam/access.jsonl` for `serverlite validate`, in every mode (with `off`, signatures
+are still verified to know the function, and nothing is rejected).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from serverlite.dynamodb.errors import DynamoDBError
 from serverlite.dynamodb.permissions import Need, needs
 from serverlite.dynamodb.storage.database import Database
 from serverlite.iam.arns import index_arn, table_arn
+from serverlite.iam.recording import ACCESS_FILE, AccessRecord, AccessRecorder
 from serverlite.iam.registry import RegistryFile
 from serverlite.iam.sessions import RoleSession
 from serverlite.iam.sigv4 import IncompleteSignature, SigningError, TokenInvalid, verify
@@ -118,19 +122,21 @@ class AccessControl:
         self._region = region
         self._account_id = account_id
         self._log = log
+        self._recorder = AccessRecorder(registry.path.parent / ACCESS_FILE.name, warn=log)
 
     def authenticate(self, http: HttpFacts | None, body: bytes) -> RoleSession | None:
         """The role session that signed the request, or None for an unchecked caller."""
         registry = self._registry.current()
-        if http is None or registry.mode == "off" or not registry.sessions:
+        if http is None or not registry.sessions or (registry.mode == "off" and not registry.record):
             return None
         try:
             return verify(http.method, http.path, http.headers, body, registry.sessions.get)
         except SigningError as error:
+            if registry.mode == "enforce":
+                raise _signing_error(error) from None
             if registry.mode == "warn":
                 self._log(f"[iam] would reject: {type(error).__name__}")
-                return None
-            raise _signing_error(error) from None
+            return None
 
     def authorize(
         self, session: RoleSession, operation: str, request: Mapping[str, t.Any], peer: str = ""
@@ -141,10 +147,13 @@ class AccessControl:
             resource = self._resource(need)
             context = _Context(self, session, need, peer)
             decision = registry.decide(session.role_arn, need.action, resource, context)
-            if decision.allowed:
+            if registry.record:
+                record = AccessRecord(session.session_name, need.action, resource, decision.allowed)
+                self._recorder.record(record)
+            if decision.allowed or registry.mode == "off":
                 continue
             denied = AccessDeniedException(session.arn, need.action, resource, decision.effect == "Deny")
-            if registry.mode != "warn":
+            if registry.mode == "enforce":
                 raise denied
             self._log(f"[iam] would deny: {denied.message}; missing statement: {_statement(need, resource)}")
 

@@ -3,12 +3,13 @@
 serverlite writes it to `<data dir>/iam/credentials.json` at start (`write_registry`); a server reads it
 (`IamRegistry.load`) and, through `RegistryFile`, reloads it when the file changes. Format:
 
-    {"mode": "enforce",
+    {"mode": "enforce", "record": false,
      "sessions": {"ASIA...": {"role_arn", "session_name", "secret_access_key", "session_token"}},
      "roles": {"<role arn>": [{"name": "<policy name or ARN>", "document": {...}}]}}
 
 Decisions are cached per (role, action, resource) for roles whose policies have no conditions (their
-answer does not depend on the request); conditional roles are evaluated each time.
+answer does not depend on the request); conditional roles are evaluated each time. `record`: the
+DynamoDB server appends what each function's calls used to `<data dir>/iam/access.jsonl` (recording.py).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ class IamRegistry:
         sessions: Mapping[str, RoleSession],
         roles: Mapping[str, Sequence[Policy]],
         mode: str = "enforce",
+        record: bool = False,
     ) -> None:
         self.sessions = dict(sessions)
+        self.record = record
         self.roles = {arn: tuple(policies) for arn, policies in roles.items()}
         self.mode = mode if mode in MODES else "enforce"
         self._conditional = {arn: any(p.conditional for p in ps) for arn, ps in self.roles.items()}
@@ -69,7 +72,7 @@ class IamRegistry:
             arn: [Policy.parse(str(p.get("name", "")), p.get("document", {})) for p in policies]
             for arn, policies in dict(raw.get("roles", {})).items()
         }
-        return cls(sessions, roles, str(raw.get("mode", "enforce")))
+        return cls(sessions, roles, str(raw.get("mode", "enforce")), raw.get("record") is True)
 
     def decide(self, role_arn: str, action: str, resource: str, context: Context) -> Decision:
         """The identity-policy decision for one action on one resource."""
@@ -147,10 +150,12 @@ def write_registry(
     sessions: Iterable[RoleSession],
     roles: Mapping[str, Sequence[tuple[str, Mapping[str, t.Any]]]],
     mode: str = "enforce",
+    record: bool = False,
 ) -> None:
     """Write the credentials map atomically (a reader never sees half a file)."""
     document = {
         "mode": mode,
+        "record": record,
         "sessions": {session.access_key_id: session.to_json() for session in sessions},
         "roles": {
             arn: [{"name": name, "document": dict(document)} for name, document in policies]
