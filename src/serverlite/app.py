@@ -205,7 +205,15 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         store = LogStore(config.data_dir / "logs")
         stack.callback(store.close)
         logs = CloudWatchLogsServer(store, region=config.region, account_id=config.account_id)
-        aws = AwsEndpoint(None, logs, config.host, config.aws_port)
+        aws = AwsEndpoint(
+            None,
+            logs,
+            config.host,
+            config.aws_port,
+            credentials=config.data_dir / CREDENTIALS_FILE,
+            region=config.region,
+            account_id=config.account_id,
+        )
         await _listen(aws, "Lambda and Logs endpoint", config.host, config.aws_port)
         stack.push_async_callback(aws.close)
         aws_url = f"http://{config.host}:{aws.port}"

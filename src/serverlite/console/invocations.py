@@ -84,10 +84,18 @@ class RecordingInvoker:
         self._recent = recent
 
     async def invoke(
-        self, function: str, event: bytes, *, trace_id: str | None = None, client_context: str | None = None
+        self,
+        function: str,
+        event: bytes,
+        *,
+        trace_id: str | None = None,
+        client_context: str | None = None,
+        throttle: bool = False,
     ) -> InvocationResult:
         """Run `function` with `event` and record the result as an API invocation."""
         started = self._recent.clock()
-        result = await self._invoker.invoke(function, event, trace_id=trace_id, client_context=client_context)
+        result = await self._invoker.invoke(
+            function, event, trace_id=trace_id, client_context=client_context, throttle=throttle
+        )
         self._recent.record(function, result, started, "api")
         return result

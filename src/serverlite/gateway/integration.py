@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from serverlite.gateway.errors import (
 )
 from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.messages import GatewayResponse
-from serverlite.runtime.invoker import FunctionNotFound, InvocationResult, Invoker
+from serverlite.runtime.invoker import FunctionNotFound, FunctionThrottled, InvocationResult, Invoker
 
 __all__ = [
     "ProxyOutcome",
@@ -105,7 +106,7 @@ async def invoke_function(
         log.data(f"Endpoint request body after transformations: {event.decode('utf-8', errors='replace')}")
         log.add(f"Sending request to {endpoint_uri}")
     started = time.monotonic()
-    task = asyncio.ensure_future(invoker.invoke(function, event, trace_id=trace_id))
+    task = asyncio.ensure_future(invoker.invoke(function, event, trace_id=trace_id, throttle=True))
     try:
         # Shielded: on an integration timeout the function keeps running, as on AWS.
         result = await asyncio.wait_for(asyncio.shield(task), timeout_ms / 1000)
@@ -113,6 +114,13 @@ async def invoke_function(
         raise EndpointTimeout("Execution failed due to a timeout error") from None
     except FunctionNotFound:
         raise InternalServerError(f"Function not found: {function}") from None
+    except FunctionThrottled:
+        # Reference 2.5: Lambda's 429 is a 500 for the client, "Rate Exceeded." in the execution log.
+        if log is not None:
+            log.add(
+                f"Lambda invocation failed with status: 429. Lambda request id: {uuid.uuid4()}", error=True
+            )
+        raise InternalServerError("Execution failed due to configuration error: Rate Exceeded.") from None
     latency_ms = (time.monotonic() - started) * 1000
     if on_result is not None:
         on_result(result, latency_ms)

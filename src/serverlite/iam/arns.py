@@ -7,7 +7,16 @@ assumed-role ARNs) and https://docs.aws.amazon.com/service-authorization/latest/
 
 from __future__ import annotations
 
-__all__ = ["account_of", "assumed_role_arn", "index_arn", "role_name", "stream_arn", "table_arn"]
+__all__ = [
+    "account_of",
+    "assumed_role_arn",
+    "function_arn",
+    "index_arn",
+    "log_group_arn",
+    "role_name",
+    "stream_arn",
+    "table_arn",
+]
 
 
 def role_name(role_arn: str) -> str:
@@ -40,3 +49,20 @@ def index_arn(region: str, account_id: str, table: str, index: str) -> str:
 def stream_arn(region: str, account_id: str, table: str, label: str) -> str:
     """`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`."""
     return f"{table_arn(region, account_id, table)}/stream/{label}"
+
+
+def function_arn(region: str, account_id: str, name: str, qualifier: str | None = None) -> str:
+    """`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`: what `lambda:InvokeFunction` is
+    authorized on (the qualified ARN when the call names a version or alias)."""
+    arn = f"arn:aws:lambda:{region}:{account_id}:function:{name}"
+    return f"{arn}:{qualifier}" if qualifier else arn
+
+
+def log_group_arn(region: str, account_id: str, group: str, stream: str | None = None) -> str:
+    """`arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`, the form CloudWatch Logs
+    authorizes and prints in denials: `log-group:<group>:log-stream:` for group-level operations,
+    `log-group::log-stream:` for DescribeLogGroups (vectordotdev/vector#714,
+    hashicorp/terraform-provider-aws#8804, elastic/apm-aws-lambda#526). A policy `Resource`
+    `...:log-group:<group>:*` matches every one of them; `...:log-group:<group>` alone matches none
+    (aws-solutions/instance-scheduler-on-aws#578)."""
+    return f"arn:aws:logs:{region}:{account_id}:log-group:{group}:log-stream:{stream or ''}"

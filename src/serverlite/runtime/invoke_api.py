@@ -16,7 +16,7 @@ import json
 import typing as t
 from urllib.parse import parse_qs, unquote
 
-from serverlite.runtime.invoker import FunctionNotFound
+from serverlite.runtime.invoker import FunctionNotFound, FunctionThrottled
 from serverlite.runtime.lambda_service import LambdaService
 
 __all__ = ["INVOKE_PATH_PREFIX", "LambdaInvokeApi"]
@@ -75,7 +75,17 @@ class LambdaInvokeApi:
             return 202, {}, b""
         if kind != "RequestResponse":
             return _error(400, "InvalidParameterValueException", f"Unsupported invocation type {kind}")
-        result = await self._service.invoke(name, event, client_context=context)
+        try:
+            result = await self._service.invoke(name, event, client_context=context, throttle=True)
+        except FunctionThrottled:
+            # https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html: TooManyRequestsException, 429.
+            body = {
+                "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded",
+                "Type": "User",
+                "message": "Rate Exceeded.",
+            }
+            headers = {"Content-Type": "application/json", "x-amzn-ErrorType": "TooManyRequestsException"}
+            return 429, headers, json.dumps(body, separators=(",", ":")).encode()
         reply = {
             "Content-Type": "application/json",
             "X-Amz-Executed-Version": "$LATEST",

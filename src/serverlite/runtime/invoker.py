@@ -8,11 +8,20 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-__all__ = ["FunctionNotFound", "InvocationResult", "Invoker"]
+__all__ = ["FunctionNotFound", "FunctionThrottled", "InvocationResult", "Invoker"]
 
 
 class FunctionNotFound(LookupError):
     """No function of that name or logical id exists in the application."""
+
+
+class FunctionThrottled(Exception):
+    """Every environment the function's ReservedConcurrentExecutions allows is busy.
+
+    Lambda answers a synchronous invocation then with 429 TooManyRequestsException, reason
+    `ReservedFunctionConcurrentInvocationLimitExceeded` ("Rate Exceeded."), rather than queueing it
+    (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+    """
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,17 @@ class Invoker(t.Protocol):
     """Anything that can run a function; the gateway depends on this only."""
 
     async def invoke(
-        self, function: str, event: bytes, *, trace_id: str | None = None, client_context: str | None = None
+        self,
+        function: str,
+        event: bytes,
+        *,
+        trace_id: str | None = None,
+        client_context: str | None = None,
+        throttle: bool = False,
     ) -> InvocationResult:
-        """Run `function` (name or logical id) with the JSON `event`; raises FunctionNotFound."""
+        """Run `function` (name or logical id) with the JSON `event`; raises FunctionNotFound.
+
+        `throttle`: a synchronous caller is refused (FunctionThrottled) instead of waiting when the
+        function's reserved concurrency is in use, as Lambda does.
+        """
         ...

@@ -44,7 +44,8 @@ class LambdaService:
         self._pools: dict[str, FunctionPool] = {}
         for function in functions.values():
             limit = min(function.reserved_concurrency or settings.max_concurrency, settings.max_concurrency)
-            pool = FunctionPool(function, self._spawn, limit)
+            reserved = function.reserved_concurrency is not None and limit == function.reserved_concurrency
+            pool = FunctionPool(function, self._spawn, limit, reserved=reserved)
             self._pools[function.name] = pool
             self._pools.setdefault(function.logical_id, pool)
 
@@ -104,11 +105,19 @@ class LambdaService:
             raise FunctionNotFound(function) from None
 
     async def invoke(
-        self, function: str, event: bytes, *, trace_id: str | None = None, client_context: str | None = None
+        self,
+        function: str,
+        event: bytes,
+        *,
+        trace_id: str | None = None,
+        client_context: str | None = None,
+        throttle: bool = False,
     ) -> InvocationResult:
-        """Run `function` with `event` (JSON bytes)."""
+        """Run `function` with `event` (JSON bytes); see `Invoker.invoke` for `throttle`."""
         pool = self.pool(function)
-        return await pool.invoke(event, trace_id=trace_id or new_trace_id(), client_context=client_context)
+        return await pool.invoke(
+            event, trace_id=trace_id or new_trace_id(), client_context=client_context, throttle=throttle
+        )
 
     async def close(self) -> None:
         """Stop the background work and every worker."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import typing as t
 
-from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.invoker import FunctionThrottled, InvocationResult
 from serverlite.runtime.worker import ExecutionEnvironment
 from serverlite.template.model import Function
 
@@ -16,11 +16,17 @@ class FunctionPool:
     """Runs invocations of one function, each on an environment of its own."""
 
     def __init__(
-        self, function: Function, spawn: t.Callable[[Function], ExecutionEnvironment], limit: int
+        self,
+        function: Function,
+        spawn: t.Callable[[Function], ExecutionEnvironment],
+        limit: int,
+        *,
+        reserved: bool = False,
     ) -> None:
         self.function = function
         self._spawn = spawn
         self._limit = max(1, limit)
+        self._reserved = reserved  # the limit is the function's ReservedConcurrentExecutions
         self._idle: list[ExecutionEnvironment] = []
         self._all: set[ExecutionEnvironment] = set()
         self._waiters: list[asyncio.Future[ExecutionEnvironment | None]] = []
@@ -33,9 +39,14 @@ class FunctionPool:
         return sum(1 for env in self._all if env.alive)
 
     async def invoke(
-        self, event: bytes, *, trace_id: str, client_context: str | None = None
+        self, event: bytes, *, trace_id: str, client_context: str | None = None, throttle: bool = False
     ) -> InvocationResult:
-        """Run one invocation on an idle environment, a new one, or the next one to free up."""
+        """Run one invocation on an idle environment, a new one, or the next one to free up.
+
+        With `throttle`, a function at its reserved concurrency refuses instead (FunctionThrottled).
+        """
+        if throttle and self._reserved and not self._idle and len(self._all) >= self._limit:
+            raise FunctionThrottled(self.function.name)
         env = await self._acquire()
         try:
             return await env.invoke(event, trace_id=trace_id, client_context=client_context)

@@ -25,7 +25,9 @@ from serverlite.template.model import Integration, Method, MethodResponse, Resou
 
 
 class _NoLambda:
-    async def invoke(self, function: str, event: bytes, *, trace_id: str | None = None):  # pragma: no cover
+    async def invoke(
+        self, function: str, event: bytes, *, trace_id: str | None = None, throttle: bool = False
+    ):  # pragma: no cover
         raise AssertionError("no Lambda behind HTTP integrations")
 
 

@@ -27,6 +27,7 @@ FUNCTIONS = [
     make_function("handlers.slow_proxy", name="Slow", timeout=5),
     make_function("handlers.sleep", name="Sleep", timeout=1),
     make_function("handlers.nap", name="Nap", timeout=3),
+    make_function("handlers.nap", name="Single", timeout=3, reserved_concurrency=1),
 ]
 
 
@@ -47,6 +48,7 @@ API = RestApi(
         Resource(id="slow01", path="/slow", methods={"GET": _method("GET", "Slow", timeout_ms=500)}),
         Resource(id="sleep1", path="/sleep", methods={"GET": _method("GET", "Sleep")}),
         Resource(id="nap001", path="/nap", methods={"GET": _method("GET", "Nap")}),
+        Resource(id="single", path="/single", methods={"GET": _method("GET", "Single")}),
     ),
     stages={"Test": Stage(name="Test", deployment_id="dep001", variables={"color": "blue"})},
 )
@@ -233,3 +235,19 @@ def test_sixteen_concurrent_requests_run_in_parallel(served):
     assert [status for status, _, _ in results] == [200] * 16
     assert len({body for _, _, body in results}) == 16  # sixteen execution environments
     assert elapsed < 4.0, f"took {elapsed:.2f} s"
+
+
+def test_lambda_throttle_is_a_500(served):
+    """Reference 2.5, "Lambda throttled (429 from Lambda)": the client gets 500 Internal server error."""
+    import concurrent.futures
+    import time
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(served.request, "GET", "/Test/single")
+        time.sleep(0.25)
+        second = pool.submit(served.request, "GET", "/Test/single")
+        results = [first.result(), second.result()]
+    assert results[0][0] == 200
+    status, headers, body = results[1]
+    assert (status, body) == (500, b'{"message": "Internal server error"}')
+    assert headers["x-amzn-ErrorType"] == "InternalServerErrorException"

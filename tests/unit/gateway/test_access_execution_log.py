@@ -25,7 +25,7 @@ KEY = "abcdefghijklmnopqrstuvwxyz0123456789F0yrv6"
 
 
 class Invoker:
-    async def invoke(self, function, event, *, trace_id=None, client_context=None):
+    async def invoke(self, function, event, *, trace_id=None, client_context=None, throttle=False):
         return InvocationResult("req-1", json.dumps({"statusCode": 200, "body": "ok"}).encode())
 
 
