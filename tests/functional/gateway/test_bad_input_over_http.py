@@ -6,25 +6,20 @@ Limits (reference apigateway-lambda.md 4.5): payload 10 MB; header values total 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from serverlite.gateway.gateway import Gateway
-from serverlite.gateway.server import GatewayServer
-from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.lambda_service import LambdaService
 from serverlite.template.model import Integration, Method, Resource, RestApi, Stage
 
 from ..conftest import make_function
+from .serving import serve
 
 MUSIC_CODE = Path(__file__).resolve().parents[3] / "music_api"
 HEAD_TIMEOUT = 2.0
@@ -57,35 +52,12 @@ API = RestApi(
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    data_dir = tmp_path_factory.mktemp("bad-input")
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, int] = {}
-
-    async def main() -> None:
-        service = LambdaService(
-            {f.logical_id: f for f in FUNCTIONS}, RuntimeSettings(data_dir=data_dir), output=lambda *a: None
-        )
-        gateway = Gateway([API], service, account_id="123456789012")
-        server = GatewayServer(gateway, "127.0.0.1", 0, head_timeout=HEAD_TIMEOUT, body_timeout=BODY_TIMEOUT)
-        await server.start()
-        box["port"] = server.port
-        ready.set()
-        await stop.wait()
-        await server.close()
-        await gateway.close()
-        await service.close()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    # Warm the functions once so latency measurements below do not include a cold start.
-    for path in ("/Test/echo", "/Test/item"):
-        exchange(box["port"], f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-    yield box["port"]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(30)
+    options = {"head_timeout": HEAD_TIMEOUT, "body_timeout": BODY_TIMEOUT}
+    with serve([API], FUNCTIONS, tmp_path_factory.mktemp("bad-input"), server_options=options) as running:
+        # Warm the functions once so latency measurements below do not include a cold start.
+        for path in ("/Test/echo", "/Test/item"):
+            exchange(running.port, f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        yield running.port
 
 
 def exchange(port: int, raw: bytes, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:

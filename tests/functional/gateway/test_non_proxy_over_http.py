@@ -10,18 +10,12 @@ selection patterns from https://docs.aws.amazon.com/apigateway/latest/developerg
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from serverlite.gateway.gateway import Gateway
-from serverlite.gateway.server import GatewayServer
-from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.lambda_service import LambdaService
 from serverlite.template.model import (
     Function,
     Integration,
@@ -31,6 +25,8 @@ from serverlite.template.model import (
     RestApi,
     Stage,
 )
+
+from .serving import Served, serve
 
 CODE = Path(__file__).parent / "non_proxy_functions"
 URI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:{}/invocations"
@@ -184,61 +180,10 @@ API = RestApi(
 )
 
 
-class _Served:
-    def __init__(self, port: int, gateway: Gateway, loop: asyncio.AbstractEventLoop) -> None:
-        self.port = port
-        self.gateway = gateway
-        self.loop = loop
-
-    def request(
-        self,
-        method: str,
-        target: str,
-        headers: list[tuple[str, str]] | None = None,
-        body: bytes | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.putrequest(method, target, skip_accept_encoding=True)
-        for name, value in headers or []:
-            conn.putheader(name, value)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, dict(response.getheaders()), data
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[_Served]:
-    data_dir = tmp_path_factory.mktemp("non-proxy-data")
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, object] = {}
-
-    async def main() -> None:
-        service = LambdaService(
-            {f.logical_id: f for f in FUNCTIONS},
-            RuntimeSettings(data_dir=data_dir),
-            output=lambda *args: None,
-        )
-        gateway = Gateway([API], service, account_id="123456789012")
-        server = GatewayServer(gateway, "127.0.0.1", 0)
-        await server.start()
-        box["port"], box["gateway"] = server.port, gateway
-        ready.set()
-        await stop.wait()
-        await server.close()
-        await service.close()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield _Served(box["port"], box["gateway"], loop)  # type: ignore[arg-type]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(30)
+def served(tmp_path_factory) -> Iterator[Served]:
+    with serve([API], FUNCTIONS, tmp_path_factory.mktemp("non-proxy-data")) as running:
+        yield running
 
 
 JSON = [("Content-Type", "application/json")]

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import re
-import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from serverlite.gateway.gateway import Gateway
-from serverlite.gateway.server import GatewayServer
-from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.lambda_service import LambdaService
 from serverlite.template.model import Integration, Method, Resource, RestApi, Stage
 
 from ..conftest import make_function
+from .serving import Served, serve
 
 FUNCTIONS = [
     make_function("handlers.echo", name="Echo"),
@@ -54,58 +49,10 @@ API = RestApi(
 )
 
 
-class _Served:
-    def __init__(self, port: int) -> None:
-        self.port = port
-
-    def request(
-        self,
-        method: str,
-        target: str,
-        headers: list[tuple[str, str]] | None = None,
-        body: bytes | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.putrequest(method, target, skip_accept_encoding=True)
-        for name, value in headers or []:
-            conn.putheader(name, value)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, dict(response.getheaders()), data
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[_Served]:
-    data_dir = tmp_path_factory.mktemp("gateway-data")
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, int] = {}
-
-    async def main() -> None:
-        service = LambdaService(
-            {f.logical_id: f for f in FUNCTIONS},
-            RuntimeSettings(data_dir=data_dir),
-            output=lambda *args: None,
-        )
-        server = GatewayServer(Gateway([API], service, account_id="123456789012"), "127.0.0.1", 0)
-        await server.start()
-        box["port"] = server.port
-        ready.set()
-        await stop.wait()
-        await server.close()
-        await service.close()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield _Served(box["port"])
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(30)
+def served(tmp_path_factory) -> Iterator[Served]:
+    with serve([API], FUNCTIONS, tmp_path_factory.mktemp("gateway-data")) as running:
+        yield running
 
 
 def test_event_reaches_the_function_with_headers_as_sent(served):

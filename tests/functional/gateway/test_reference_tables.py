@@ -20,19 +20,14 @@ RESOURCE_NOT_FOUND, WAF_FILTERED (no local cause produces them).
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from serverlite.gateway.gateway import MAX_PAYLOAD_BYTES, Gateway
-from serverlite.gateway.server import GatewayServer
-from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.lambda_service import LambdaService
+from serverlite.gateway.gateway import MAX_PAYLOAD_BYTES
 from serverlite.template.model import (
     GatewayResponseSetting,
     Integration,
@@ -45,6 +40,7 @@ from serverlite.template.model import (
 )
 
 from ..conftest import make_function
+from .serving import serve
 
 FUNCTIONS = [
     make_function("handlers.echo", name="Echo"),
@@ -236,34 +232,8 @@ class _Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[_Served]:
-    data_dir = tmp_path_factory.mktemp("reference-data")
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, int] = {}
-
-    async def main() -> None:
-        service = LambdaService(
-            {f.logical_id: f for f in FUNCTIONS},
-            RuntimeSettings(data_dir=data_dir),
-            output=lambda *args: None,
-        )
-        gateway = Gateway([MAIN, TYPED_API], service, account_id="123456789012")
-        server = GatewayServer(gateway, "127.0.0.1", 0)
-        await server.start()
-        box["port"] = server.port
-        ready.set()
-        await stop.wait()
-        await server.close()
-        await gateway.close()
-        await service.close()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield _Served(box["port"])
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(30)
+    with serve([MAIN, TYPED_API], FUNCTIONS, tmp_path_factory.mktemp("reference-data")) as running:
+        yield _Served(running.port)
 
 
 def _values(headers: list[tuple[str, str]], name: str) -> list[str]:
