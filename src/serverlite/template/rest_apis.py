@@ -32,6 +32,7 @@ from serverlite.template.method_requests import (
 )
 from serverlite.template.model import Integration, Method, Resource, RestApi
 from serverlite.template.properties import flag, integer
+from serverlite.template.source import read_template
 from serverlite.template.stack import ResolvedResource
 from serverlite.template.stages import build_stages
 
@@ -54,10 +55,8 @@ def build_rest_api(context: BuildContext, resource: ResolvedResource) -> RestApi
         TemplateError: an operation without integration, a method on an unknown resource, S3 bodies.
     """
     properties = resource.properties
-    if "BodyS3Location" in properties:
-        raise TemplateError("BodyS3Location is not supported locally: inline the definition as Body")
     api_id = str(context.stack.ref(resource.logical_id))
-    body = properties.get("Body") or {}
+    body = properties.get("Body") or _body_file(context, properties.get("BodyS3Location"))
     routes = _body_routes(context, api_id, body)
     routes.update({path: {} for path in _declared_paths(context, api_id) if path not in routes})
     for path, http_method, method in _method_resources(context, api_id):
@@ -79,6 +78,21 @@ def build_rest_api(context: BuildContext, resource: ResolvedResource) -> RestApi
         request_validators={**body_validators(body), **resource_validators(context, api_id)},
         gateway_responses={**body_gateway_responses(body), **resource_gateway_responses(context, api_id)},
     )
+
+
+def _body_file(context: BuildContext, location: object) -> Mapping[str, Any]:
+    """A local `BodyS3Location` (a file path, as `aws cloudformation package` takes it) read as the body.
+
+    As on AWS, a body read from a file is not a template: its intrinsic functions are not resolved, so its
+    integration URIs name functions by literal ARN (matched to this template's functions by name).
+    """
+    if location is None:
+        return {}
+    if not isinstance(location, str):
+        raise TemplateError(
+            "BodyS3Location in an S3 bucket cannot be read locally: give a local file path or inline the Body"
+        )
+    return read_template(context.base_dir / location).template
 
 
 def _tree(context: BuildContext, api_id: str, routes: Routes) -> tuple[Resource, ...]:
