@@ -202,7 +202,8 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         _check_support(application, config)
         dynamodb_url = await dynamodb
         await _create_tables(application.tables, dynamodb_url, config.region)
-        store = LogStore(config.data_dir / "logs")
+        log_warning = _LogWriteWarning(config.data_dir / "logs")
+        store = LogStore(config.data_dir / "logs", on_flush_error=log_warning)
         stack.callback(store.close)
         logs = CloudWatchLogsServer(store, region=config.region, account_id=config.account_id)
         aws = AwsEndpoint(
@@ -218,7 +219,9 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         stack.push_async_callback(aws.close)
         aws_url = f"http://{config.host}:{aws.port}"
         runtime = LambdaService(
-            application.functions, _runtime_settings(config, dynamodb_url, aws_url), output=_log_sink(store)
+            application.functions,
+            _runtime_settings(config, dynamodb_url, aws_url),
+            output=_log_sink(store, log_warning),
         )
         runtime.start()
         stack.push_async_callback(runtime.close)
@@ -332,20 +335,28 @@ def _write_iam_credentials(application: Application, config: Config) -> None:
     )
 
 
-def _log_sink(store: LogStore) -> OutputSink:
+class _LogWriteWarning:
+    """Says once that logs cannot be written (a full disk must not turn an answer into an error)."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._said = False
+
+    def __call__(self, error: OSError) -> None:
+        if not self._said:
+            self._said = True
+            _say(f"Warning: cannot write function logs to {self._root}: {error.strerror}")
+
+
+def _log_sink(store: LogStore, warn: _LogWriteWarning) -> OutputSink:
     """Function output goes to the terminal and to the function's log group, one event per line."""
 
-    warned = False
-
     def sink(function: Function, log_stream: str, line: str) -> None:
-        nonlocal warned
         terminal_output(function, log_stream, line)
         try:
             store.append(function.log_group_name, log_stream, [(int(time.time() * 1000), line)])
-        except OSError as error:  # a full disk must not turn the function's answer into an error
-            if not warned:
-                warned = True
-                _say(f"Warning: cannot write function logs to {store.root}: {error.strerror}")
+        except OSError as error:
+            warn(error)
 
     return sink
 

@@ -145,7 +145,9 @@ def test_worker_killed_mid_request_gives_502_and_the_next_request_succeeds(start
 
 def test_dynamodb_killed_is_restarted_and_keeps_every_acknowledged_write(music: Serverlite):
     with Writers(music) as writers:
-        time.sleep(1.5)
+        deadline = time.monotonic() + 30  # four cold starts first: seconds on a loaded machine
+        while len(writers.acknowledged) < 8 and time.monotonic() < deadline:
+            time.sleep(0.1)
         before = len(writers.acknowledged)
         killed = dynamodb_pid(music.data_dir)
         os.kill(killed, signal.SIGKILL)

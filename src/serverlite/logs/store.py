@@ -99,12 +99,26 @@ def _now_ms() -> int:
 class LogStore:
     """Append-only log groups and streams under one root folder; safe to share between threads."""
 
-    def __init__(self, root: Path, *, clock: Callable[[], int] = _now_ms, max_open_files: int = 128) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        clock: Callable[[], int] = _now_ms,
+        max_open_files: int = 128,
+        flush_interval: float = 0.05,
+        on_flush_error: Callable[[OSError], None] | None = None,
+    ) -> None:
         self.root = root
         self._clock = clock
         self._max_open_files = max_open_files
+        self._flush_interval = flush_interval
+        self._on_flush_error = on_flush_error
         self._lock = threading.Lock()
         self._handles: OrderedDict[tuple[str, str], BinaryIO] = OrderedDict()
+        self._dirty: set[BinaryIO] = set()
+        self._appended = threading.Event()
+        self._closed = False
+        self._flusher: threading.Thread | None = None
 
     # --- writing ---------------------------------------------------------------------------------
 
@@ -117,7 +131,11 @@ class LogStore:
         with self._lock:
             handle = self._handle(group, stream, now)
             handle.write(data.encode("ascii"))
-            handle.flush()
+            self._dirty.add(handle)
+            if self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_forever, name="log-flusher", daemon=True)
+                self._flusher.start()
+        self._appended.set()
 
     def create_group(self, name: str) -> None:
         """Create an empty log group; raises ResourceAlreadyExistsException."""
@@ -135,16 +153,35 @@ class LogStore:
 
     def flush(self) -> None:
         """Push buffered bytes of every open stream to the OS."""
+        if not self._dirty:
+            return
         with self._lock:
-            for handle in self._handles.values():
-                handle.flush()
+            dirty, self._dirty = self._dirty, set()
+            for handle in dirty:
+                if not handle.closed:
+                    handle.flush()
 
     def close(self) -> None:
         """Flush and close every open stream file."""
         with self._lock:
+            self._closed = True
             for handle in self._handles.values():
                 handle.close()
             self._handles.clear()
+            self._dirty.clear()
+        self._appended.set()
+
+    def _flush_forever(self) -> None:
+        """The flusher thread: after an append, wait flush_interval (gathering more), then flush."""
+        while not self._closed:
+            self._appended.wait()
+            time.sleep(self._flush_interval)
+            self._appended.clear()
+            try:
+                self.flush()
+            except OSError as error:  # a full disk: the buffer keeps the bytes, the next flush retries
+                if self._on_flush_error is not None:
+                    self._on_flush_error(error)
 
     def _handle(self, group: str, stream: str, now: int) -> BinaryIO:
         """The open file of a stream (LRU-cached), created with its group on first use."""
@@ -158,7 +195,9 @@ class LogStore:
         handle = self._stream_path(group, stream).open("ab")
         self._handles[key] = handle
         if len(self._handles) > self._max_open_files:
-            self._handles.popitem(last=False)[1].close()
+            evicted = self._handles.popitem(last=False)[1]
+            self._dirty.discard(evicted)
+            evicted.close()
         return handle
 
     def _ensure_group(self, name: str, now: int) -> None:
@@ -198,6 +237,7 @@ class LogStore:
 
     def groups(self, prefix: str | None = None) -> list[GroupInfo]:
         """Log groups ordered by name, optionally only those whose name starts with prefix."""
+        self.flush()
         if not self.root.is_dir():
             return []
         found = [self._group_info(entry) for entry in self.root.iterdir() if entry.is_dir()]
@@ -211,6 +251,7 @@ class LogStore:
         descending: bool = False,
     ) -> list[StreamInfo]:
         """Streams of a group ordered as DescribeLogStreams orders them; raises ResourceNotFoundException."""
+        self.flush()
         infos = [
             _stream_info(file) for file in self._stream_files(group) if file.name.startswith(prefix or "")
         ]
@@ -241,6 +282,7 @@ class LogStore:
         next_token: str | None = None,
     ) -> EventsPage:
         """One GetLogEvents page; raises ResourceNotFoundException, InvalidParameterException."""
+        self.flush()
         file = self._stream_file(group, stream)
         return read_events(file, TimeRange(start, end), start_from_head, limit or DEFAULT_LIMIT, next_token)
 
@@ -257,6 +299,7 @@ class LogStore:
         stream_prefix: str | None = None,
     ) -> FilterPage:
         """One FilterLogEvents page; raises ResourceNotFoundException, InvalidParameterException."""
+        self.flush()
         compiled = compile_pattern(pattern)
         files = self._selected_files(group, streams, stream_prefix)
         positions = decode_positions_token(next_token) if next_token else {}
@@ -289,6 +332,7 @@ class LogStore:
         positions: dict[str, int],
     ) -> list[LogEvent]:
         """One follow step; a group or stream that does not exist yet has no events."""
+        self.flush()
         try:
             files = self._stream_files(group) if stream is None else [self._stream_file(group, stream)]
         except ResourceNotFoundException:

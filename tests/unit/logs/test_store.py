@@ -49,12 +49,24 @@ def test_names_map_to_one_reversible_segment(name: str, segment: str) -> None:
 
 def test_append_writes_header_and_json_lines(store: LogStore) -> None:
     store.append(GROUP, STREAM, [(5, "START RequestId: r1 Version: $LATEST\n"), (6, 'a "quoted" \\ é')])
+    store.flush()
     path = store.root / encode_name(GROUP) / encode_name(STREAM)
     assert path.read_bytes() == (
         b'{"logStreamName":"2026/11/26/[$LATEST]0123456789abcdef0123456789abcdef","creationTime":1000}\n'
         b'{"timestamp":5,"message":"START RequestId: r1 Version: $LATEST\\n","ingestionTime":1000}\n'
         b'{"timestamp":6,"message":"a \\"quoted\\" \\\\ \\u00e9","ingestionTime":1000}\n'
     )
+
+
+def test_appended_events_reach_the_file_within_the_flush_interval(store: LogStore) -> None:
+    """Other processes (`serverlite logs`) read the files: the flusher thread pushes appends within 50 ms."""
+    store.append(GROUP, STREAM, [(5, "late reader")])
+    path = store.root / encode_name(GROUP) / encode_name(STREAM)
+    deadline = time.monotonic() + 5
+    while b"late reader" not in path.read_bytes():
+        assert time.monotonic() < deadline, "never flushed"
+        time.sleep(0.01)
+    assert path.read_bytes().endswith(b'{"timestamp":5,"message":"late reader","ingestionTime":1000}\n')
 
 
 def test_messages_round_trip_exactly(store: LogStore) -> None:
@@ -204,6 +216,7 @@ def test_filter_token_sees_streams_created_later(store: LogStore) -> None:
 
 def test_half_written_line_is_invisible(store: LogStore) -> None:
     store.append(GROUP, STREAM, [(1, "done")])
+    store.flush()
     path = store.root / encode_name(GROUP) / encode_name(STREAM)
     with path.open("ab") as handle:
         handle.write(b'{"timestamp":2,"message":"half')
