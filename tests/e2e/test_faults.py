@@ -173,7 +173,10 @@ def test_sigterm_during_load_stops_cleanly_and_keeps_every_acknowledged_write(st
     first = start_serverlite().wait_ready()
     assert call(first, "PUT", TABLE, {"table": "Music"}) == (200, "Table created")
     with Writers(first) as writers:
-        time.sleep(2.0)
+        deadline = time.monotonic() + 30  # four cold starts first: seconds on a loaded machine
+        while len(writers.acknowledged) < 8 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # and requests in flight when the signal comes
         assert first.stop(signal.SIGTERM, timeout=30) == 0
     assert not any("Traceback" in line for line in first.lines), "\n".join(first.lines[-40:])
     assert wait_gone(first.data_dir) == []

@@ -42,7 +42,7 @@ def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
                 if integration.type not in _SUPPORTED_INTEGRATIONS:
                     problems.append(f"{where}: {integration.type} integrations are not supported yet")
                 elif integration.type in _LAMBDA_INTEGRATIONS and integration.function is None:
-                    problems.append(f"{where}: the integration URI names no function of this template")
+                    problems.append(f"{where}: {_no_function(integration.uri)}")
                 elif integration.type in _HTTP_INTEGRATIONS and not _is_http_url(integration.uri):
                     problems.append(
                         f"{where}: {integration.type} integration URI {integration.uri!r} is not an http URL"
@@ -50,6 +50,18 @@ def unsupported_features(apis: Sequence[RestApi]) -> list[str]:
                 problems += _mapping_problems(integration, where)
                 problems += _authorization_problems(api, method, where)
     return problems
+
+
+def _no_function(uri: str) -> str:
+    """Why a Lambda-type integration has no function: another AWS service, or a function not in the template.
+
+    `arn:aws:apigateway:{region}:{service}:action/{Action}` or `...:{service}:path/{path}` integrates with
+    another service directly (DynamoDB, SQS, Step Functions ...).
+    """
+    parts = uri.split(":", 5)
+    if len(parts) == 6 and parts[2] == "apigateway" and parts[4] not in ("", "lambda"):
+        return f"AWS service integrations ({parts[4]}) are not supported yet: Lambda functions only"
+    return "the integration URI names no function of this template"
 
 
 def _is_http_url(uri: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-__all__ = ["TemplateError"]
+__all__ = ["TemplateError", "TemplateErrors"]
 
 
 @dataclasses.dataclass(eq=False)
@@ -36,9 +36,37 @@ class TemplateError(Exception):
         return self if self.resource else dataclasses.replace(self, resource=resource)
 
     def located(self, file: str, lines: dict[str, int]) -> TemplateError:
-        """This error with the file and, when known, the line of its resource."""
+        """This error with the file and, when known, the line of its resource.
+
+        An error that already names its file (an OpenAPI definition file beside the template) keeps it.
+        """
+        if self.file is not None:
+            return self
         line = self.line if self.line is not None else _line_of(self.resource, lines)
         return dataclasses.replace(self, file=file, line=line)
+
+
+@dataclasses.dataclass(eq=False)
+class TemplateErrors(TemplateError):
+    """Several problems found together (every unsupported feature at once), one per line."""
+
+    problems: tuple[TemplateError, ...] = ()
+
+    @classmethod
+    def of(cls, problems: list[TemplateError]) -> TemplateErrors:
+        """The problems as one error; its `message` is the first one's."""
+        return cls(problems[0].message, problems=tuple(problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    def in_resource(self, resource: str) -> TemplateError:
+        """Each problem already names its resource."""
+        return self
+
+    def located(self, file: str, lines: dict[str, int]) -> TemplateError:
+        """Each problem located."""
+        return dataclasses.replace(self, problems=tuple(p.located(file, lines) for p in self.problems))
 
 
 def _line_of(resource: str | None, lines: dict[str, int]) -> int | None:

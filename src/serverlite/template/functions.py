@@ -54,6 +54,7 @@ def build_function(context: BuildContext, resource: ResolvedResource) -> Functio
         application_log_level=logging_config.get("ApplicationLogLevel"),
         system_log_level=logging_config.get("SystemLogLevel"),
         inline_code=inline_code,
+        log_group=str(logging_config["LogGroup"]) if logging_config.get("LogGroup") else None,
     )
 
 

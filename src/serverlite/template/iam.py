@@ -2,7 +2,8 @@
 
 Sources of a role's permissions (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html):
 its inline `Policies` (`PolicyName`, `PolicyDocument`) and `ManagedPolicyArns`; `AWS::IAM::Policy` and
-customer-managed `AWS::IAM::ManagedPolicy` resources that name it in `Roles`. SAM's function `Policies`
+customer-managed `AWS::IAM::ManagedPolicy` resources that name it in `Roles`; `AWS::IAM::RolePolicy`
+resources that name it in `RoleName`. SAM's function `Policies`
 (policy templates such as `DynamoDBCrudPolicy`, managed policy names, inline statements) arrive here as
 the generated role's inline policies and managed ARNs: aws-sam-translator expands them.
 """
@@ -22,6 +23,7 @@ from serverlite.template.stack import ResolvedResource
 __all__ = ["build_roles", "role_sessions"]
 
 _ATTACHABLE = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+_ROLE_POLICY = "AWS::IAM::RolePolicy"  # one inline policy of one role, by `RoleName`
 
 PolicyEntry = tuple[str, Mapping[str, Any]]
 
@@ -62,16 +64,21 @@ def _inline_policies(policies: list[Any]) -> tuple[PolicyEntry, ...]:
 
 
 def _attached_policies(context: BuildContext) -> dict[str, list[PolicyEntry]]:
-    """Role name -> the `AWS::IAM::Policy`/`ManagedPolicy` documents naming it in `Roles`."""
+    """Role name -> the `AWS::IAM::Policy`/`ManagedPolicy` documents naming it in `Roles`, and the
+    `AWS::IAM::RolePolicy` documents naming it in `RoleName`."""
     attached: dict[str, list[PolicyEntry]] = {}
     for resource in context.resources.values():
-        if resource.type not in _ATTACHABLE:
+        if resource.type not in _ATTACHABLE and resource.type != _ROLE_POLICY:
             continue
         try:
             entry = (_policy_name(resource), _document(resource.properties.get("PolicyDocument")))
         except TemplateError as error:
             raise error.in_resource(resource.logical_id) from None
-        for role in resource.properties.get("Roles") or []:
+        properties = resource.properties
+        roles = (
+            [properties.get("RoleName")] if resource.type == _ROLE_POLICY else properties.get("Roles") or []
+        )
+        for role in roles:
             attached.setdefault(str(role), []).append(entry)
     return attached
 

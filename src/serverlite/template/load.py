@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from serverlite.template.audit import audit_resources, audit_template
 from serverlite.template.context import BuildContext
-from serverlite.template.errors import TemplateError
+from serverlite.template.errors import TemplateError, TemplateErrors
 from serverlite.template.event_sources import build_event_source_mapping
 from serverlite.template.functions import build_function
 from serverlite.template.iam import build_roles
@@ -36,8 +37,10 @@ def load_application(
 ) -> Application:
     """Read a SAM or CloudFormation template into the model every other layer runs.
 
+    Every feature serverlite does not support yet is refused here, all at once (`audit.py`).
+
     Raises:
-        TemplateError: any problem, as `file:line: resource 'Id': message`.
+        TemplateError: any problem, as `file:line: resource 'Id': message` (TemplateErrors: one per line).
     """
     lines: dict[str, int] = {}
     try:
@@ -57,11 +60,16 @@ def _application(source: Source, region: str, account_id: str, overrides: dict[s
     parameters = resolve_parameters(template.get("Parameters") or {}, overrides)
     base_dir = source.path.resolve().parent
     code_dirs: Mapping[str, Path] = {}
+    # The template as written: its resources whose Condition holds are checked before SAM expands them.
+    stack = Stack(template, parameters, region=region, account_id=account_id, stack_name=STACK_NAME)
+    _refuse(audit_template(source, kept=set(stack.logical_ids()).__contains__).problems)
     if is_serverless(template):
         expansion = expand(template, base_dir, parameters, region=region, account_id=account_id)
         template, code_dirs = expansion.template, expansion.code_dirs
-    stack = Stack(template, parameters, region=region, account_id=account_id, stack_name=STACK_NAME)
+        stack = Stack(template, parameters, region=region, account_id=account_id, stack_name=STACK_NAME)
     resources = {logical_id: stack.resolved(logical_id) for logical_id in stack.logical_ids()}
+    audit = audit_resources(source, resources)
+    _refuse(audit.problems)
     context = BuildContext(stack, resources, base_dir, code_dirs)
     parts: dict[str, list[Any]] = {part: [] for part, _ in _BUILDERS.values()}
     for resource in resources.values():
@@ -81,7 +89,16 @@ def _application(source: Source, region: str, account_id: str, overrides: dict[s
         event_sources=_flat(parts["event_sources"]),
         schedules=_flat(parts["schedules"]),
         roles=build_roles(context),
+        not_emulated=audit.not_emulated,
     )
+
+
+def _refuse(problems: list[TemplateError]) -> None:
+    """Raise every problem at once (one alone as itself)."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise TemplateErrors.of(sorted(problems, key=lambda problem: (problem.file or "", problem.line or 0)))
 
 
 def _flat(built: list[Any]) -> tuple[Any, ...]:

@@ -56,11 +56,12 @@ class Function:
     # `InlineCode` / `Code.ZipFile` source; `code_dir` is then where the runtime may write it
     # (`<template dir>/.serverlite/inline/<LogicalId>`; the loader writes nothing).
     inline_code: str | None = None
+    log_group: str | None = None  # `LoggingConfig.LogGroup`, when not the default
 
     @property
     def log_group_name(self) -> str:
-        """The CloudWatch log group Lambda writes to."""
-        return f"/aws/lambda/{self.name}"
+        """The CloudWatch log group Lambda writes to: `LoggingConfig.LogGroup`, else `/aws/lambda/<name>`."""
+        return self.log_group or f"/aws/lambda/{self.name}"
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,8 @@ class Application:
     event_sources: tuple[EventSourceMapping, ...] = ()
     schedules: tuple[ScheduleRule, ...] = ()
     roles: tuple[Role, ...] = ()
+    # Resources of services serverlite does not emulate (logical id -> type), for the start-up output.
+    not_emulated: Mapping[str, str] = field(default_factory=dict)
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""

@@ -127,8 +127,25 @@ def _queue_url(names: Names, logical_id: str) -> str:
     return f"https://sqs.{names.region}.amazonaws.com/{names.account_id}/{_queue_name(names, logical_id)}"
 
 
+def _qualified(qualifier: Callable[[Names, str], str]) -> Callable[[Names, str], str]:
+    """An alias or version ARN: its function's ARN (FunctionName is a name or an ARN) + `:qualifier`."""
+
+    def arn(names: Names, logical_id: str) -> str:
+        function = str(names.property(logical_id, "FunctionName"))
+        base = function if function.startswith("arn:") else _arn(names, "lambda", f"function:{function}")
+        return f"{base}:{qualifier(names, logical_id)}"
+
+    return arn
+
+
+# Locally every version of a function is its current code: version 1.
+_alias_arn = _qualified(lambda names, logical_id: str(names.property(logical_id, "Name")))
+_version_arn = _qualified(lambda names, logical_id: "1")
+
 _REFS: Mapping[str, Callable[[Names, str], Any]] = {
     "AWS::Lambda::Function": _function_name,
+    "AWS::Lambda::Alias": _alias_arn,
+    "AWS::Lambda::Version": _version_arn,
     "AWS::ApiGateway::RestApi": _rest_api_id,
     "AWS::ApiGateway::Resource": _api_resource_id,
     "AWS::ApiGateway::Deployment": _short("deployment"),
@@ -147,6 +164,8 @@ _REFS: Mapping[str, Callable[[Names, str], Any]] = {
 
 _ATTRIBUTES: Mapping[str, Mapping[str, Callable[[Names, str], Any]]] = {
     "AWS::Lambda::Function": {"Arn": lambda n, i: _arn(n, "lambda", f"function:{_function_name(n, i)}")},
+    "AWS::Lambda::Alias": {"AliasArn": _alias_arn},
+    "AWS::Lambda::Version": {"FunctionArn": _version_arn, "Version": lambda n, i: "1"},
     "AWS::ApiGateway::RestApi": {"RootResourceId": _root_resource_id, "RestApiId": _rest_api_id},
     "AWS::ApiGateway::Resource": {"ResourceId": _api_resource_id},
     "AWS::ApiGateway::Deployment": {"DeploymentId": _short("deployment")},

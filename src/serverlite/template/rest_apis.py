@@ -136,7 +136,7 @@ def _operation(
     return Method(
         http_method=_OPERATIONS[key.lower()],
         integration=_openapi_integration(context, integration),
-        authorization_type=security.authorization,
+        authorization_type=_auth_extension(operation) or security.authorization,
         api_key_required=security.api_key,
         operation_name=operation.get("operationId"),
         authorizer_id=body_authorizer_id(api_id, security.authorizer) if security.authorizer else None,
@@ -187,6 +187,15 @@ def _security(body: Mapping[str, Any], operation: Mapping[str, Any]) -> _Securit
             elif scheme.get("type") == "apiKey":
                 found = replace(found, api_key=True)
     return found
+
+
+def _auth_extension(operation: Mapping[str, Any]) -> str | None:
+    """`x-amazon-apigateway-auth: {type: AWS_IAM}` (or NONE) on the operation, see
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html
+    """
+    auth = operation.get("x-amazon-apigateway-auth")
+    kind = str(auth.get("type", "")).upper() if isinstance(auth, dict) else ""
+    return "AWS_IAM" if kind == "AWS_IAM" else None
 
 
 def _openapi_integration(context: BuildContext, integration: Mapping[str, Any]) -> Integration:

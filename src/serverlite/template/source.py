@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,29 @@ __all__ = ["Source", "read_template"]
 _SECTIONS = ("Parameters", "Resources")
 
 
+KeyPath = tuple[str | int, ...]
+
+
 @dataclass(frozen=True)
 class Source:
-    """A parsed template as plain Python values, plus the 1-based line of each resource and parameter."""
+    """A parsed template as plain Python values, plus the 1-based line of each resource and parameter.
+
+    `key_lines` holds the line of every mapping key and sequence item by its path from the document's root,
+    e.g. `("Resources", "Fn", "Properties", "Layers", 0)` (empty for JSON that only `json` could parse).
+    """
 
     path: Path
     template: dict[str, Any]
     lines: dict[str, int]
+    key_lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: KeyPath, *, shortest: int = 1) -> int | None:
+        """The line of `path`, else of its longest known prefix of at least `shortest` keys."""
+        for end in range(len(path), shortest - 1, -1):
+            line = self.key_lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
 
 
 def read_template(path: Path) -> Source:
@@ -42,14 +58,15 @@ def read_template(path: Path) -> Source:
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(f"cannot read template: {error}") from error
     try:
-        document, lines = _load_yaml(text)
+        document, lines, key_lines = _load_yaml(text)
     except yaml.MarkedYAMLError as error:
         if not text.lstrip().startswith("{"):
             raise _yaml_error(error) from None
         document, lines = _load_json(text)
+        key_lines = {}
     if not isinstance(document, dict):
         raise TemplateError("a template must be a mapping", line=1)
-    return Source(path, _plain(document), lines)
+    return Source(path, _plain(document), lines, key_lines)
 
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -86,15 +103,37 @@ def _short_tag(loader: _Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:
 _Loader.add_multi_constructor("!", _short_tag)
 
 
-def _load_yaml(text: str) -> tuple[Any, dict[str, int]]:
-    """The document and the lines of the Parameters' and Resources' keys."""
+def _load_yaml(text: str) -> tuple[Any, dict[str, int], dict[KeyPath, int]]:
+    """The document, the lines of the Parameters' and Resources' keys, and the line of every key."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         document = loader.construct_document(root) if root is not None else {}
     finally:
         loader.dispose()
-    return document, _node_lines(root)
+    return document, _node_lines(root), _key_lines(root)
+
+
+_MAX_DEPTH = 64  # aliases may make a node its own descendant
+
+
+def _key_lines(root: yaml.Node | None) -> dict[KeyPath, int]:
+    """Path of every mapping key and sequence item -> its 1-based line."""
+    lines: dict[KeyPath, int] = {}
+    pending: list[tuple[KeyPath, yaml.Node | None]] = [((), root)]
+    while pending:
+        path, node = pending.pop()
+        children: list[tuple[str | int, yaml.Node, yaml.Node]] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [
+                (key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)
+            ]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(index, item, item) for index, item in enumerate(node.value)]
+        for name, start, child in children if len(path) < _MAX_DEPTH else ():
+            lines.setdefault((*path, name), start.start_mark.line + 1)
+            pending.append(((*path, name), child))
+    return lines
 
 
 def _node_lines(root: yaml.Node | None) -> dict[str, int]:

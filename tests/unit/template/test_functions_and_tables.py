@@ -30,7 +30,7 @@ Resources:
       ReservedConcurrentExecutions: 2
       Environment:
         Variables: {DEBUG: true}
-      LoggingConfig: {LogFormat: JSON, ApplicationLogLevel: DEBUG, SystemLogLevel: WARN}
+      LoggingConfig: {LogFormat: JSON, ApplicationLogLevel: DEBUG, SystemLogLevel: DEBUG}
       Policies:
         - AmazonDynamoDBReadOnlyAccess
         - DynamoDBCrudPolicy:
@@ -65,7 +65,7 @@ def test_sam_functions(write: Write, tmp_path: Path) -> None:
     )
     assert reader.environment == {"SHARED": "one", "TABLE": "songs", "DEBUG": "true"}
     assert (reader.reserved_concurrency, reader.log_format) == (2, "JSON")
-    assert (reader.application_log_level, reader.system_log_level) == ("DEBUG", "WARN")
+    assert (reader.application_log_level, reader.system_log_level) == ("DEBUG", "DEBUG")
     assert (other.handler, other.memory_size, other.timeout) == ("pkg/mod.main", 128, 3)
     assert inline.inline_code == "def handler(event, context):\n    return 1\n"
     assert inline.code_dir == tmp_path / ".serverlite" / "inline" / "Inline"
@@ -133,7 +133,7 @@ def test_plain_cloudformation_json(write: Write, tmp_path: Path) -> None:
         \t\t\t\t"ProvisionedThroughput": {"ReadCapacityUnits": "2", "WriteCapacityUnits": 2},
         \t\t\t\t"ContributorInsightsSpecification": {"Enabled": true}}],
         \t\t\t"SSESpecification": {"SSEEnabled": true},
-        \t\t\t"TimeToLiveSpecification": {"AttributeName": "ttl", "Enabled": true}}}
+        \t\t\t"TimeToLiveSpecification": {"AttributeName": "ttl", "Enabled": false}}}
         \t}
         }
         """,

@@ -179,7 +179,6 @@ Resources:
                 httpMethod: any
                 uri: https://example.com/pets/{id}
                 timeoutInMillis: 5000
-                contentHandling: CONVERT_TO_TEXT
   Stage:
     Type: AWS::ApiGateway::Stage
     Properties:
@@ -207,7 +206,6 @@ def test_openapi_body(write: Write) -> None:
                 uri="https://example.com/pets/{id}",
                 http_method="ANY",
                 timeout_ms=5000,
-                content_handling="CONVERT_TO_TEXT",
             ),
             operation_name="anyPet",
         )

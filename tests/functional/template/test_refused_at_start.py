@@ -1,0 +1,58 @@
+"""Issue 4 through the command users run: `serverlite start` refuses a template that uses features serverlite
+does not support yet, naming each with its file and line, and exits 1 before serving anything."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src
+      Layers: [arn:aws:lambda:us-east-1:123456789012:layer:deps:3]
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: {Queue: arn:aws:sqs:us-east-1:123456789012:jobs}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_start_refuses_every_unsupported_feature_by_name_and_line(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
+    template = tmp_path / "template.yaml"
+    template.write_text(textwrap.dedent(TEMPLATE))
+    ports = [
+        option
+        for name in ("--port", "--dynamodb-port", "--lambda-port", "--console-port")
+        for option in (name, str(_free_port()))
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "serverlite", "start", "--template", str(template), *ports],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "Ready" not in done.stdout
+    assert done.stderr.strip().splitlines() == [
+        f"Error: {template}:9: resource 'Worker': AWS::Serverless::Function property 'Layers' is not supported "
+        "by serverlite yet (layers: their code would be missing from the function)",
+        f"{template}:12: resource 'Worker': AWS::Serverless::Function event 'Jobs' of type SQS is not supported "
+        "by serverlite yet (Amazon SQS is not emulated)",
+    ]
