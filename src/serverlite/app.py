@@ -474,6 +474,8 @@ def _announce(
     _say(f"Console: {console}")
     for key in application.api_keys:
         _say(f"API key {key.name}: {key.value}")
+    for logical_id, type_ in application.not_emulated.items():
+        _say(f"Not emulated: {logical_id} ({type_})")
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
 
@@ -510,3 +512,26 @@ def _create_tables_sync(tables: t.Sequence[Table], endpoint: str, region: str) -
         except botocore.exceptions.ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ResourceInUseException":
                 raise StartupError(f"Table {table.logical_id} ({table.name}): {error}") from None
+        if table.time_to_live_attribute is not None:
+            _enable_time_to_live(client, table)
+
+
+def _enable_time_to_live(client: t.Any, table: Table) -> None:
+    """TimeToLiveSpecification: enabled after creation, as CloudFormation does, unless it already is."""
+    import botocore.exceptions
+
+    attribute = table.time_to_live_attribute
+    try:
+        current = client.describe_time_to_live(TableName=table.name)["TimeToLiveDescription"]
+        if current.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+            if current.get("AttributeName") != attribute:
+                _say(
+                    f"Warning: table {table.name} keeps Time to Live on {current.get('AttributeName')!r}; "
+                    f"the template names {attribute!r} (disable it first, as on AWS)"
+                )
+            return
+        client.update_time_to_live(
+            TableName=table.name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute}
+        )
+    except botocore.exceptions.ClientError as error:
+        raise StartupError(f"Table {table.logical_id} ({table.name}): Time to Live: {error}") from None

@@ -566,7 +566,6 @@ _API_GATEWAY_DOCUMENTATION_VERSION: Table = {
 
 # --- AWS::DynamoDB, AWS::Logs, AWS::IAM -----------------------------------------------------------
 
-_TTL = "Time to Live is not applied to the template's tables yet"
 _RESOURCE_POLICY = "resource-based policies are not evaluated by the IAM checks"
 _DYNAMODB_TABLE: Table = {
     "AttributeDefinitions": used(),
@@ -590,7 +589,7 @@ _DYNAMODB_TABLE: Table = {
     "TableName": used(),
     "Tags": used(),
     "TimeToLiveSpecification": used(
-        {"AttributeName": used(), "Enabled": used(check=off(_TTL))},
+        {"AttributeName": used(), "Enabled": used()},
     ),
     "VectorIndexes": refused("vector indexes"),
     "WarmThroughput": used(),

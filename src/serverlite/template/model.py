@@ -296,6 +296,8 @@ class Table:
     logical_id: str
     name: str
     create_table_request: Mapping[str, object]
+    #: The attribute of `TimeToLiveSpecification` when it is enabled (an UpdateTimeToLive after creation).
+    time_to_live_attribute: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,16 @@ def build_table(context: BuildContext, resource: ResolvedResource) -> Table:
         if key in _CONVERT:
             request[key] = _CONVERT[key](value)
     request["TableName"] = name
-    return Table(resource.logical_id, name, request)
+    return Table(resource.logical_id, name, request, _time_to_live(resource.properties))
+
+
+def _time_to_live(properties: Mapping[str, Any]) -> str | None:
+    """CreateTable has no TTL: CloudFormation enables it with UpdateTimeToLive once the table exists."""
+    specification = properties.get("TimeToLiveSpecification") or {}
+    enabled = specification.get("Enabled")
+    if enabled is True or str(enabled).lower() == "true":
+        return str(specification["AttributeName"])
+    return None
 
 
 def _same(value: Any) -> Any:

@@ -133,7 +133,7 @@ def test_plain_cloudformation_json(write: Write, tmp_path: Path) -> None:
         \t\t\t\t"ProvisionedThroughput": {"ReadCapacityUnits": "2", "WriteCapacityUnits": 2},
         \t\t\t\t"ContributorInsightsSpecification": {"Enabled": true}}],
         \t\t\t"SSESpecification": {"SSEEnabled": true},
-        \t\t\t"TimeToLiveSpecification": {"AttributeName": "ttl", "Enabled": false}}}
+        \t\t\t"TimeToLiveSpecification": {"AttributeName": "ttl", "Enabled": true}}}
         \t}
         }
         """,
@@ -169,3 +169,4 @@ def test_plain_cloudformation_json(write: Write, tmp_path: Path) -> None:
         ],
         "SSESpecification": {"Enabled": True},
     }
+    assert table.time_to_live_attribute == "ttl"
