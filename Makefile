@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint clean bench-dynamodb bench-e2e browser
+.PHONY: run test lint clean bench-dynamodb bench-e2e bench-peers report soak browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,26 @@ bench-e2e: $(STAMP)
 		&& test -f $(PEERS)/node_modules/serverless-offline/package.json \
 		|| npm install --silent --no-fund --prefix $(PEERS) dynalite@4 serverless@3 serverless-offline@13
 	$(BIN)/python benchmarks/e2e_throughput.py $(BENCH_ARGS)
+
+# Everything the two targets above install, and matplotlib (the `bench` extra) for the report's plots.
+bench-peers: $(STAMP)
+	@command -v wrk >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk; }
+	@test -f $(PEERS)/node_modules/dynalite/cli.js && test -f $(PEERS)/node_modules/serverless/bin/serverless.js \
+		&& test -f $(PEERS)/node_modules/serverless-offline/package.json \
+		|| npm install --silent --no-fund --prefix $(PEERS) dynalite@4 serverless@3 serverless-offline@13
+	@test -x $(BIN)/moto_server && $(BIN)/python -c 'import matplotlib' 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+
+# benchmarks/REPORT.md and its plots (benchmarks/report/*.png) from all the benchmarks and a 10-minute soak;
+# REPORT_ARGS passes options, e.g. REPORT_ARGS=--quick (short runs) or REPORT_ARGS=--reuse (redraw only).
+REPORT_ARGS ?=
+
+report: bench-peers
+	$(BIN)/python benchmarks/report.py $(REPORT_ARGS)
+
+# 16 clients on the Music API for 10 minutes: zero errors, stable p99, flat memory (issue 8).
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .serverlite

@@ -186,10 +186,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=2000, help="sequential calls per operation and size")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the printed numbers here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        seconds = load(data, 0, SMALL)
+        small_seconds = seconds = load(data, 0, SMALL)
         print(f"loaded {SMALL:,} items in {seconds:.1f} s", flush=True)
         with serving(data) as (_, connection):
             small = latencies(connection, SMALL, args.calls)
@@ -224,6 +225,31 @@ def main() -> None:
     )
     if count != args.items:
         print(f"WRONG: the Scan returned {count:,} items, not {args.items:,}")
+    if args.json:
+        document = {
+            "benchmark": "dynamodb_scale",
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "items": args.items,
+            "small": SMALL,
+            "calls": args.calls,
+            "load_seconds": {"small": small_seconds, "rest": seconds},
+            "file_mb": size,
+            "p50_ms": {
+                operation: {"small": small[operation], "large": large[operation]} for operation in small
+            },
+            "ratio_goal": RATIO_GOAL,
+            "scan": {
+                "items": count,
+                "pages": pages,
+                "seconds": elapsed,
+                "rss_before_mb": rss_before,
+                "rss_peak_mb": peak,
+                "vmhwm_mb": hwm,
+            },
+            "rss_goal_mb": RSS_GOAL_MB,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(document, indent=1))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import shutil
 import socket
@@ -439,6 +440,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (2 cores: keep 1 for the server)")
     parser.add_argument("--engines", default="serverlite,dynalite,moto,ceiling")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the printed numbers here")
     parser.add_argument("--serve-canned", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_canned is not None:
@@ -461,7 +463,38 @@ def main() -> None:
     print_table(results, engines, args)
     for check in checks:
         print(check)
-    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    elapsed = time.perf_counter() - started
+    print(f"\ntotal {elapsed:.0f} s")
+    if args.json:
+        write_json(args.json, results, engines, checks, args, elapsed)
+
+
+def write_json(
+    path: Path,
+    results: Results,
+    engines: list[str],
+    checks: list[str],
+    args: argparse.Namespace,
+    elapsed: float,
+) -> None:
+    """The printed numbers, for benchmarks/report.py."""
+    rows = [
+        {"mode": mode, "operation": operation, "engine": engine, **dataclasses.asdict(result)}
+        for (mode, operation, engine), result in results.items()
+    ]
+    document = {
+        "benchmark": "dynamodb_throughput",
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": _machine(),
+        "args": {k: v for k, v in vars(args).items() if k not in ("json", "serve_canned")},
+        "engines": engines,
+        "results": rows,
+        "goals": {label: goal for _, label, goal in RATIOS},
+        "checks": checks,
+        "seconds": elapsed,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1))
 
 
 def _machine() -> str:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import http.client
 import itertools
 import json
@@ -839,6 +840,7 @@ def main() -> None:
         default="serverlite,serverless-offline,limit",
         help="which of them to run (comma-separated)",
     )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the printed numbers here")
     parser.add_argument("--serve-limit", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_limit is not None:
@@ -868,6 +870,37 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     report.busy_after = _cpu_busy()
     print_report(report, args, elapsed)
+    if args.json:
+        write_json(args.json, report, args, elapsed)
+
+
+def write_json(path: Path, report: Report, args: argparse.Namespace, elapsed: float) -> None:
+    """The printed numbers, for benchmarks/report.py."""
+    document = {
+        "benchmark": "e2e_throughput",
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "args": {k: v for k, v in vars(args).items() if k not in ("json", "serve_limit")},
+        "busy": report.busy,
+        "busy_after": report.busy_after,
+        "notes": report.notes,
+        "results": [
+            {"workload": workload, "engine": engine, "connections": connections, **dataclasses.asdict(result)}
+            for (workload, engine, connections), result in report.results.items()
+        ],
+        "goals": [
+            {"workload": workload, "connections": connections, "ratio": goal}
+            for (workload, connections), goal in GOALS.items()
+        ],
+        "startup": report.startup,
+        "startup_goal_s": STARTUP_GOAL,
+        "breakdown": {key: dataclasses.asdict(result) for key, result in report.breakdown.items()},
+        "left_behind": LEFT_BEHIND,
+        "seconds": elapsed,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1))
 
 
 if __name__ == "__main__":
