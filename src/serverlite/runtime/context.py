@@ -43,6 +43,10 @@ class RuntimeSettings:
     init_timeout: float = 10.0
     idle_timeout: float = 600.0  # Lambda keeps an idle environment warm for minutes, not forever
     hot_reload: bool = True
+    # An environment is replaced after this many invocations. Lambda recycles environments after hours
+    # even under steady traffic; without that, awslambdaric's per-invocation os.environ["_X_AMZN_TRACE_ID"]
+    # (glibc setenv keeps every old value, ~110 bytes each) would grow a busy worker without bound.
+    max_invocations: int = 50_000
 
 
 def new_log_stream_name(now: dt.datetime | None = None) -> str:

@@ -68,7 +68,9 @@ class LambdaService:
         for function in functions.values():
             limit = min(function.reserved_concurrency or settings.max_concurrency, settings.max_concurrency)
             reserved = function.reserved_concurrency is not None and limit == function.reserved_concurrency
-            pool = FunctionPool(function, self._spawn, limit, reserved=reserved)
+            pool = FunctionPool(
+                function, self._spawn, limit, reserved=reserved, max_invocations=settings.max_invocations
+            )
             self._pools[function.name] = pool
             self._pools.setdefault(function.logical_id, pool)
 

@@ -22,6 +22,7 @@ class FunctionPool:
         limit: int,
         *,
         reserved: bool = False,
+        max_invocations: int = 50_000,
     ) -> None:
         self.function = function
         self._spawn = spawn
@@ -32,6 +33,8 @@ class FunctionPool:
         self._waiters: list[asyncio.Future[ExecutionEnvironment | None]] = []
         self._background: set[asyncio.Future[None]] = set()
         self._closed = False
+        self._max_invocations = max(1, max_invocations)
+        self._invocations: dict[ExecutionEnvironment, int] = {}
 
     @property
     def warm(self) -> int:
@@ -60,6 +63,7 @@ class FunctionPool:
                 if env.alive:
                     return env
                 self._all.discard(env)
+                self._invocations.pop(env, None)
             if len(self._all) < self._limit:
                 return await self._create()
             waiter: asyncio.Future[ExecutionEnvironment | None] = asyncio.get_running_loop().create_future()
@@ -84,10 +88,14 @@ class FunctionPool:
         return env
 
     def _release(self, env: ExecutionEnvironment) -> None:
+        count = self._invocations[env] = self._invocations.get(env, 0) + 1
+        if count >= self._max_invocations:
+            env.stale = True  # served long enough: a fresh environment takes over, as Lambda recycles them
         if env.stale and env.alive:
             self._retire(env)
         if not env.alive or self._closed:
             self._all.discard(env)
+            self._invocations.pop(env, None)
             env = None  # type: ignore[assignment]  # a slot freed: a waiter may create a new environment
         for waiter in self._waiters:
             if not waiter.done():
@@ -99,6 +107,7 @@ class FunctionPool:
     def _retire(self, env: ExecutionEnvironment) -> None:
         env.alive = False
         self._all.discard(env)
+        self._invocations.pop(env, None)
         self._background.add(task := asyncio.ensure_future(env.kill()))
         task.add_done_callback(self._background.discard)
 

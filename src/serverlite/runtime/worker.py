@@ -22,6 +22,7 @@ from serverlite.children import die_with_parent
 from serverlite.runtime.context import RuntimeSettings, lambda_environment, new_log_stream_name
 from serverlite.runtime.errors import exit_error, out_of_memory_error, timeout_error
 from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.platform_log import ERROR, SUCCESS, TIMEOUT, PlatformLog
 from serverlite.runtime.runtime_api import Delivery, RuntimeApiServer
 from serverlite.template.model import Function
 
@@ -43,6 +44,7 @@ class ExecutionEnvironment:
         self._settings = settings
         self._output = output
         self.log_stream = new_log_stream_name()
+        self._platform = PlatformLog(function, self.log_stream, self._emit)
         self._api = RuntimeApiServer(self)
         self._process: asyncio.subprocess.Process | None = None
         self._tmp_dir = settings.data_dir / "tmp" / uuid.uuid4().hex
@@ -52,6 +54,8 @@ class ExecutionEnvironment:
         self._init_error: tuple[bytes, str | None] | None = None
         self._started_at = 0.0
         self._init_duration_ms: float | None = None
+        self._init_timed_out = False
+        self._exited: str | None = None  # the error type of a runtime that died during an invocation
         self._initialized = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._polling: asyncio.Task[t.Any] | None = None
@@ -76,7 +80,7 @@ class ExecutionEnvironment:
             tmp_dir=self._tmp_dir,
         )
         self._started_at = time.monotonic()
-        self._emit(_init_start_line(self.function.runtime, self._settings.region))
+        self._platform.init_start(*_runtime_version(self.function.runtime, self._settings.region))
         self._process = await asyncio.create_subprocess_exec(
             self._settings.python,
             "-m",
@@ -111,19 +115,36 @@ class ExecutionEnvironment:
         )
         await self._pending.put(delivery)
         if cold and not await self._wait_initialized():
-            return self._finish(request_id, *self._init_failure(request_id), started=time.monotonic())
+            return self._init_failed(request_id)
         started = time.monotonic()
         self._log = []
-        self._emit(f"START RequestId: {request_id} Version: $LATEST")
+        self._platform.start(request_id)
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
+        status = SUCCESS
         try:
             payload, error_type = await asyncio.wait_for(asyncio.shield(self._result), self.function.timeout)
         except TimeoutError:
             elapsed = time.monotonic() - started
-            self._emit(f"{_iso_now()} {request_id} Task timed out after {elapsed:.2f} seconds")
+            self._platform.timed_out(request_id, elapsed)
             await self.kill()
-            payload, error_type = timeout_error(request_id, elapsed), "Sandbox.Timedout"
-        return self._finish(request_id, payload, error_type, started=started, cold=cold)
+            payload, error_type, status = timeout_error(request_id, elapsed), "Sandbox.Timedout", TIMEOUT
+        else:
+            if self._exited is not None:  # the runtime died: a platform error, not the handler's
+                status = ERROR
+        return self._finish(request_id, payload, error_type, started=started, cold=cold, status=status)
+
+    def _init_failed(self, request_id: str) -> InvocationResult:
+        """INIT failed or timed out: the invocation fails with the init error (Lambda's suppressed init)."""
+        payload, error_type = self._init_failure(request_id)
+        started = time.monotonic()
+        if self._platform.json:
+            init_ms = (started - self._started_at) * 1000
+            if self._init_timed_out:
+                self._platform.init_done(init_ms, TIMEOUT)
+            else:
+                self._platform.init_done(init_ms, ERROR, error_type)
+            self._platform.start(request_id)
+        return self._finish(request_id, payload, error_type, started=started, status=ERROR)
 
     async def _wait_initialized(self) -> bool:
         assert self._result is not None
@@ -137,6 +158,7 @@ class ExecutionEnvironment:
         if self._initialized.is_set():
             return True
         if not self._result.done():
+            self._init_timed_out = True
             await self.kill()
         return False
 
@@ -148,7 +170,14 @@ class ExecutionEnvironment:
         return exit_error(request_id, "init timed out"), "Runtime.ExitError"
 
     def _finish(
-        self, request_id: str, payload: bytes, error_type: str | None, *, started: float, cold: bool = False
+        self,
+        request_id: str,
+        payload: bytes,
+        error_type: str | None,
+        *,
+        started: float,
+        cold: bool = False,
+        status: str = SUCCESS,
     ) -> InvocationResult:
         duration_ms = (time.monotonic() - started) * 1000
         if self._watchdog is not None:
@@ -159,8 +188,15 @@ class ExecutionEnvironment:
         self._result = None
         message = _error_message(payload) if error_type else None
         init_ms = self._init_duration_ms if cold else None
-        self._emit(f"END RequestId: {request_id}")
-        self._emit(self._report_line(request_id, duration_ms, init_ms))
+        self._platform.finish(
+            request_id,
+            duration_ms=duration_ms,
+            max_memory_mb=self._max_memory_mb(),
+            init_ms=init_ms,
+            status=status,
+            error_type=error_type,
+            produced_bytes=len(payload),
+        )
         log, self._log = tuple(self._log or ()), None
         return InvocationResult(
             request_id=request_id,
@@ -172,19 +208,6 @@ class ExecutionEnvironment:
             init_duration_ms=init_ms,
             log=log,
         )
-
-    def _report_line(self, request_id: str, duration_ms: float, init_ms: float | None) -> str:
-        # Reference apigateway-lambda.md 7.6: TAB-separated fields with a trailing TAB.
-        fields = [
-            f"REPORT RequestId: {request_id}",
-            f"Duration: {duration_ms:.2f} ms",
-            f"Billed Duration: {math.ceil(duration_ms)} ms",
-            f"Memory Size: {self.function.memory_size} MB",
-            f"Max Memory Used: {self._max_memory_mb()} MB",
-        ]
-        if init_ms is not None:
-            fields.append(f"Init Duration: {init_ms:.2f} ms")
-        return "\t".join(fields) + "\t"
 
     def _check_memory(self) -> None:
         """MemorySize is a hard limit on Lambda: past it the sandbox is killed (Runtime.OutOfMemory)."""
@@ -228,6 +251,7 @@ class ExecutionEnvironment:
         if not self._initialized.is_set():
             self._init_duration_ms = (time.monotonic() - self._started_at) * 1000
             self._initialized.set()
+            self._platform.init_done(self._init_duration_ms)
         self._polling = asyncio.current_task()
         try:
             delivery = await self._pending.get()
@@ -270,6 +294,7 @@ class ExecutionEnvironment:
             failure = self._init_error or (exit_error(request_id, _exit_reason(code)), "Runtime.ExitError")
             if self._out_of_memory:
                 failure = (out_of_memory_error(request_id, _exit_reason(code)), "Runtime.OutOfMemory")
+            self._exited = failure[1]
             self._result.set_result(failure)
         shutil.rmtree(self._tmp_dir, ignore_errors=True)
 
@@ -314,12 +339,11 @@ class ExecutionEnvironment:
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _init_start_line(runtime: str, region: str) -> str:
-    """The platform's first line of a cold start (reference 7.6), naming this interpreter's version."""
+def _runtime_version(runtime: str, region: str) -> tuple[str, str]:
+    """The runtime version and its ARN named by INIT_START (reference 7.6): this interpreter's version."""
     version = f"{runtime.replace('python', 'python:')}.serverlite{sys.version_info.micro}"
     digest = hashlib.sha256(f"{version}{sys.version}".encode()).hexdigest()
-    arn = f"arn:aws:lambda:{region}::runtime:{digest}"
-    return f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}"
+    return version, f"arn:aws:lambda:{region}::runtime:{digest}"
 
 
 def _error_type(payload: bytes) -> str | None:
@@ -353,8 +377,3 @@ def _exit_reason(code: int) -> str:
         number = -code
         return f"signal: {_SIGNAL_WORDS.get(signal.Signals(number), signal.Signals(number).name.lower())}"
     return f"exit status {code}"
-
-
-def _iso_now() -> str:
-    now = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"

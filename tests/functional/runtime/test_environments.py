@@ -204,3 +204,24 @@ def test_global_max_concurrency_applies_too(data_dir):
 
     results, warm = asyncio.run(scenario())
     assert warm == 1 and len({json.loads(r.payload)["body"] for r in results}) == 1
+
+
+def test_an_environment_is_replaced_after_max_invocations(data_dir):
+    """Long-lived busy workers are recycled (bounded memory), as Lambda recycles environments."""
+    fn = make_function("handlers.echo", name="Echo")
+    lines: list[str] = []
+
+    async def scenario():
+        service = _service([fn], data_dir, lines, hot_reload=False, max_invocations=3)
+        try:
+            results = [await service.invoke("Echo", b"{}") for _ in range(7)]
+            return results, service.pool("Echo").warm
+        finally:
+            await service.close()
+
+    results, warm = asyncio.run(scenario())
+    assert [result.function_error for result in results] == [None] * 7
+    # Invocations 1, 4 and 7 were cold starts: three environments, each retired after its third.
+    assert [result.init_duration_ms is not None for result in results] == [True, False, False] * 2 + [True]
+    assert sum("Init Duration" in line for line in lines) == 3
+    assert warm == 1

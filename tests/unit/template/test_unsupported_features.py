@@ -95,16 +95,28 @@ def test_a_property_serverlite_does_not_know_is_refused_by_name(write: Write) ->
             "(container images: serverlite runs Zip functions from folders)",
         ),
         (
-            "      LoggingConfig:\n        LogFormat: JSON\n        SystemLogLevel: WARN\n",
+            # Lambda's SystemLogLevel enum is DEBUG, INFO, WARN (ERROR is an application log level only).
+            "      LoggingConfig:\n        LogFormat: JSON\n        SystemLogLevel: ERROR\n",
             "SystemLogLevel",
-            "AWS::Lambda::Function property 'LoggingConfig.SystemLogLevel' value 'WARN' is not supported by "
-            "serverlite yet (the START, END and REPORT lines are written at any level)",
+            "AWS::Lambda::Function property 'LoggingConfig.SystemLogLevel' value 'ERROR' is not supported by "
+            "serverlite yet (SystemLogLevel is DEBUG, INFO or WARN)",
         ),
     ],
 )
 def test_function_properties(write: Write, properties: str, key: str, expected: str) -> None:
     path = write("Resources:" + FUNCTION + properties)
     assert refusal(path) == f"{path}:{line(path, key)}: resource 'Fn': {expected}"
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARN"])
+def test_every_system_log_level_is_served(write: Write, level: str) -> None:
+    """The JSON platform events are filtered by SystemLogLevel (runtime/platform_log.py)."""
+    path = write(
+        "Resources:"
+        + FUNCTION
+        + f"      LoggingConfig:\n        LogFormat: JSON\n        SystemLogLevel: {level}\n"
+    )
+    assert load_application(path).functions["Fn"].system_log_level == level
 
 
 def test_values_that_change_behaviour_are_refused_all_at_once(write: Write) -> None:
