@@ -64,6 +64,28 @@ _APIS: dict[str, dict[str, ModuleType]] = {
     TARGET_PREFIX: OPERATIONS,
     streams.TARGET_PREFIX: streams.OPERATIONS,
 }
+# Every known X-Amz-Target, looked up whole: most requests need no splitting of the target.
+_TARGETS: dict[str, ModuleType] = {
+    prefix + name: module for prefix, table in _APIS.items() for name, module in table.items()
+}
+Encoder = Callable[[Any, Database, Environment], bytes]
+
+
+def _encoder(operation: ModuleType) -> Encoder:
+    """The operation's response as JSON bytes: its own `execute_encoded` when it has one (a
+    shortcut with the same answer), else `execute`'s dict, encoded."""
+    encoded: Encoder | None = getattr(operation, "execute_encoded", None)
+    if encoded is not None:
+        return encoded
+    execute = operation.execute
+
+    def encode(request: Any, storage: Database, environment: Environment) -> bytes:
+        return compact_json(execute(request, storage, environment)).encode()
+
+    return encode
+
+
+_ENCODERS: dict[ModuleType, Encoder] = {module: _encoder(module) for module in _TARGETS.values()}
 
 
 class DynamoDBServer:
@@ -103,36 +125,38 @@ class DynamoDBServer:
     ) -> tuple[tuple[int, bytes], asyncio.Future[None] | None]:
         """Run one request on the event loop now; the answer may be sent only once the returned
         COMMIT is done (None: at once). When that COMMIT fails, send ``commit_failed()`` instead."""
-        if self._group_commit is None:
-            self._group_commit = GroupCommit(self.database)
+        group = self._group_commit
+        if group is None:
+            group = self._group_commit = GroupCommit(self.database)
         answer = self.handle_sync(target, body, http)
-        return answer, self._group_commit.pending()
+        return answer, group.pending()
 
     def handle_sync(
         self, target: str | None, body: bytes, http: HttpFacts | None = None
     ) -> tuple[int, bytes]:
         """The same as handle, for callers without an event loop. `http`: what the IAM check reads."""
         try:
-            response = self._dispatch(target, body, http)
+            return 200, self._dispatch(target, body, http)
         except DynamoDBError as error:
             return render_error(error)
         except Exception:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
             traceback.print_exc(file=sys.stderr)
             return render_error(InternalServerError())
-        return 200, compact_json(response).encode()
 
-    def _dispatch(self, target: str | None, body: bytes, http: HttpFacts | None) -> dict[str, Any]:
+    def _dispatch(self, target: str | None, body: bytes, http: HttpFacts | None) -> bytes:
         # The signature before anything is read; the role's policies once the request is valid (access.py).
-        session = self.access.authenticate(http, body) if self.access is not None else None
+        access = self.access
+        session = access.authenticate(http, body) if access is not None else None
         request = _decode(body)
-        operation = _operation(target)
+        operation = _TARGETS.get(target) if target is not None else None
+        if operation is None:
+            operation = _operation(target)
         if request is None:
             raise SerializationException()
         validated = operation.validate(request)
-        if session is not None and self.access is not None:
-            self.access.authorize(session, operation.OPERATION, request, http.peer if http else "")
-        response: dict[str, Any] = operation.execute(validated, self.database, self.environment)
-        return response
+        if session is not None and access is not None:
+            access.authorize(session, operation.OPERATION, request, http.peer if http else "")
+        return _ENCODERS[operation](validated, self.database, self.environment)
 
 
 def commit_failed(error: BaseException) -> tuple[int, bytes]:
@@ -141,11 +165,18 @@ def commit_failed(error: BaseException) -> tuple[int, bytes]:
     return render_error(InternalServerError())
 
 
+# json.loads without its per-call checks, for the usual body: UTF-8 text of a JSON object.
+_decode_text = json.JSONDecoder().decode
+
+
 def _decode(body: bytes) -> dict[str, Any] | None:
     if not body:
         return None
     try:
-        request = json.loads(body)
+        if body[0] == 0x7B and len(body) > 1 and body[1]:  # "{" and not UTF-16/32: what json.loads
+            request = _decode_text(body.decode("utf-8", "surrogatepass"))  # detects as UTF-8
+        else:
+            request = json.loads(body)
     except (UnicodeDecodeError, ValueError):
         raise SerializationException() from None
     if isinstance(request, list):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import os
 import pathlib
@@ -31,7 +32,7 @@ import zlib
 from dataclasses import dataclass
 
 from serverlite.dynamodb.access import AccessControl, HttpFacts
-from serverlite.dynamodb.connection import Answer, HttpConnection, Request, Responder
+from serverlite.dynamodb.connection import Answer, Deferred, HttpConnection, Request, Responder
 from serverlite.dynamodb.errors import InternalServerError, SerializationException, render_error
 from serverlite.dynamodb.protocol import CONTENT_TYPE, DynamoDBServer, commit_failed
 from serverlite.dynamodb.storage.database import DATABASE_FILE, open_database
@@ -56,9 +57,9 @@ _REQUEST_IDS = itertools.count(int.from_bytes(os.urandom(6), "big"))
 
 
 def make_responder(core: DynamoDBServer) -> Responder:
-    """Turn a parsed HTTP request into an answer, or a Future of one when it waits for a COMMIT."""
+    """Turn a parsed HTTP request into an answer, or a Deferred one when it waits for a COMMIT."""
 
-    def respond(request: Request) -> Answer | asyncio.Future[Answer]:
+    def respond(request: Request) -> Answer | Deferred:
         cors = "origin" in request.headers
         try:
             return _answer(core, request, cors)
@@ -70,7 +71,7 @@ def make_responder(core: DynamoDBServer) -> Responder:
     return respond
 
 
-def _answer(core: DynamoDBServer, request: Request, cors: bool) -> Answer | asyncio.Future[Answer]:
+def _answer(core: DynamoDBServer, request: Request, cors: bool) -> Answer | Deferred:
     method, headers = request.method, request.headers
     if method == "GET":
         health = f"healthy: dynamodb.{core.environment.region}.amazonaws.com "
@@ -91,17 +92,15 @@ def _answer(core: DynamoDBServer, request: Request, cors: bool) -> Answer | asyn
     answer = _response(status, body, json_type, cors)
     if committed is None:
         return answer
-    answered: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+    return Deferred(committed, functools.partial(_after_commit, answer, json_type, cors))
 
-    def send(done: asyncio.Future[None]) -> None:
-        error = None if done.cancelled() else done.exception()
-        if error is None:
-            answered.set_result(answer)
-        else:
-            answered.set_result(_response(*commit_failed(error), json_type, cors))
 
-    committed.add_done_callback(send)
-    return answered
+def _after_commit(answer: Answer, json_type: str, cors: bool, committed: asyncio.Future[None]) -> Answer:
+    """The answer, once its COMMIT is done; a 500 when that COMMIT failed."""
+    error = None if committed.cancelled() else committed.exception()
+    if error is None:
+        return answer
+    return _response(*commit_failed(error), json_type, cors)
 
 
 def _body_exists(headers: dict[str, str]) -> bool:

@@ -117,10 +117,12 @@ def validate_value(value: Any) -> AttributeValue:
             "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
         )
     if len(value) == 1:  # the common case: one member, no need to look for the others
-        kind, raw = next(iter(value.items()))
-        validator = _VALIDATORS.get(kind)
-        if validator is not None and raw is not None:
-            return {kind: validator(raw)}
+        for kind, raw in value.items():
+            if kind == "S" and raw is not None:
+                return {"S": raw}
+            validator = _VALIDATORS.get(kind)
+            if validator is not None and raw is not None:
+                return {kind: validator(raw)}
     present = [key for key in TYPES if key in value and value[key] is not None]
     if not present:
         raise ValidationException(
@@ -154,6 +156,8 @@ def _null(raw: Any) -> bool:
 def _string_set(raw: list[str]) -> list[str]:
     if not raw:
         raise ValidationException(_INVALID + "An string set  may not be empty")
+    if None in raw:  # a JSON null member: dynalite validations/index.js (empty strings are members now)
+        raise ValidationException(_INVALID + "An string set may not have a empty string as a member")
     if len(set(raw)) != len(raw):
         raise ValidationException(_INVALID + f"Input collection [{', '.join(raw)}] contains duplicates.")
     return raw
@@ -171,6 +175,8 @@ def _number_set(raw: list[str]) -> list[str]:
 def _binary_set(raw: list[str]) -> list[str]:
     if not raw:
         raise ValidationException(_INVALID + "Binary sets should not be empty")
+    if None in raw:  # dynalite validations/index.js
+        raise ValidationException(_INVALID + "Binary sets may not contain null or empty values")
     if len(set(raw)) != len(raw):
         raise ValidationException(
             _INVALID + f"Input collection [{', '.join(raw)}]of type BS contains duplicates."

@@ -357,3 +357,25 @@ def test_null_attribute_value_is_a_validation_error(
         400,
         {"__type": "com.amazon.coral.validate#ValidationException", "message": message},
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        # dynalite validations/index.js, recorded from DynamoDB: a null (or, before 2020, empty) member.
+        ({"SS": [None, "b"]}, "An string set may not have a empty string as a member"),
+        ({"BS": ["YQ==", None]}, "Binary sets may not contain null or empty values"),
+        ({"NS": [None, "1"]}, "The parameter cannot be converted to a numeric value"),
+    ],
+    ids=["SS", "BS", "NS"],
+)
+def test_a_null_member_of_a_set_is_a_validation_error(wire: _Wire, value: dict, message: str) -> None:
+    """Found by test_mutated_valid_request: a JSON null inside a set passed validation and made item_size
+    raise AttributeError (a 500)."""
+    request_ = {"TableName": _TABLE, "Item": {"id": {"S": "x"}, "set": value}}
+    status, body = wire.send("PutItem", json.dumps(request_).encode())
+    prefix = "" if "NS" in value else "One or more parameter values were invalid: "
+    assert (status, json.loads(body)) == (
+        400,
+        {"__type": "com.amazon.coral.validate#ValidationException", "message": prefix + message},
+    )

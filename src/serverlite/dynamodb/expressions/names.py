@@ -14,7 +14,7 @@ recorded by dynalite (architect/dynalite db/updateParser.pegjs and db/conditionP
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -90,25 +90,45 @@ _VALID_TYPES = ("B", "NULL", "SS", "BOOL", "L", "BS", "N", "NS", "S", "M")
 _OPERAND_TYPE = "Incorrect operand type for operator or function; operator or function: {}, operand type: {}"
 
 
-def _walk(node: Any) -> Iterator[Any]:
+# AST node class -> its field names in declaration order; None for anything that is not a node.
+_NODE_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _node_fields(kind: type) -> tuple[str, ...] | None:
+    try:
+        return _NODE_FIELDS[kind]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        _NODE_FIELDS[kind] = names
+        return names
+
+
+# Walks of recent trees by id, each kept with its tree so that the id stays its own: parsed trees
+# are cached (parser.py), so a request mostly walks a tree walked before.
+_WALKS: dict[int, tuple[Any, list[Any]]] = {}
+_MAX_WALKS = 1024
+
+
+def _walk(node: Any) -> list[Any]:
     """Every AST node in source order (pre-order, fields in declaration order)."""
-    if isinstance(node, tuple):
-        for child in node:
-            yield from _walk(child)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        yield node
-        for field in dataclasses.fields(node):
-            yield from _walk(getattr(node, field.name))
-
-
-def _transform(node: Any, change: Callable[[Any], Any]) -> Any:
-    """Rebuild an AST bottom-up, applying ``change`` to every node."""
-    if isinstance(node, tuple):
-        return tuple(_transform(child, change) for child in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        children = {f.name: _transform(getattr(node, f.name), change) for f in dataclasses.fields(node)}
-        return change(dataclasses.replace(node, **children))
-    return node
+    known = _WALKS.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    found: list[Any] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, tuple):
+            pending.extend(reversed(current))
+            continue
+        names = _node_fields(type(current))
+        if names is not None:
+            found.append(current)
+            pending.extend([getattr(current, name) for name in reversed(names)])
+    if len(_WALKS) >= _MAX_WALKS:
+        _WALKS.clear()
+    _WALKS[id(node)] = (node, found)
+    return found
 
 
 class _Findings:
@@ -189,17 +209,27 @@ class ExpressionContext:
             findings.raise_first(order)
         except InvalidExpression as error:
             raise ValidationException(f"Invalid {kind}: {error.message}") from None
-        return _transform(tree, self._resolve)
+        return self._resolved(tree)
 
-    def _resolve(self, node: Any) -> Any:
-        if isinstance(node, Path):
-            return Path(tuple(self.names.get(p, p) if isinstance(p, str) else p for p in node.parts))
-        if isinstance(node, Value):
+    def _resolved(self, node: Any) -> Any:
+        """A new tree with names and values filled in (the parsed tree is cached and shared)."""
+        kind = type(node)
+        if kind is str:  # an operator, a function or section name
+            return node
+        if kind is Path:
+            return self._resolved_path(node)
+        if kind is Value:
             return Value(node.name, self.values[node.name])
-        return node
+        if isinstance(node, tuple):
+            return tuple([self._resolved(child) for child in node])
+        names = _node_fields(kind)
+        if names is None:
+            return node
+        return kind(*[self._resolved(getattr(node, name)) for name in names])
 
     def _resolved_path(self, path: Path) -> Path:
-        return Path(tuple(self.names.get(p, p) if isinstance(p, str) else p for p in path.parts))
+        names = self.names
+        return Path(tuple([names.get(p, p) if isinstance(p, str) else p for p in path.parts]))
 
     def _check_placeholders(self, node: Any, findings: _Findings, value_category: str) -> None:
         if isinstance(node, Path):

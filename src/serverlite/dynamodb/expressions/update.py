@@ -7,7 +7,6 @@ the whole expression against the old item). Runtime messages as DynamoDB sends t
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from typing import Any
 
@@ -46,13 +45,27 @@ def apply_update(update: UpdateExpression, item: Item) -> Item:
         ValidationException: a missing operand, a wrong operand type or an invalid path.
     """
     old = item
-    new = copy.deepcopy(item)
+    new = dict(item)  # top-level attributes are replaced, never changed in place ...
+    copied: set[str] = set()
     for action in update.actions:
+        head = action.path.parts[0]
+        if len(action.path.parts) > 1 and isinstance(head, str) and head in new and head not in copied:
+            copied.add(head)  # ... but a nested path changes its attribute: that one gets a copy
+            new[head] = _copy(new[head])
         if isinstance(action, SetAction):
             _assign(new, action.path, _value(action.value, old))
         else:
             _PATH_ACTIONS[action.section](new, action)
     return new
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of an AttributeValue (dicts, lists and immutable leaves only)."""
+    if type(value) is dict:
+        return {key: _copy(member) for key, member in value.items()}
+    if type(value) is list:
+        return [_copy(member) for member in value]
+    return value
 
 
 def _value(node: Any, item: Item) -> AttributeValue:
@@ -102,11 +115,11 @@ def _parent(item: Item, path: Path) -> AttributeValue:
 def _assign(item: Item, path: Path, value: AttributeValue) -> None:
     parent, last = _parent(item, path), path.parts[-1]
     if isinstance(last, str):
-        parent["M"][last] = copy.deepcopy(value)
+        parent["M"][last] = _copy(value)
     elif last < len(parent["L"]):
-        parent["L"][last] = copy.deepcopy(value)
+        parent["L"][last] = _copy(value)
     else:
-        parent["L"].append(copy.deepcopy(value))
+        parent["L"].append(_copy(value))
 
 
 def _remove(item: Item, action: PathAction) -> None:

@@ -15,7 +15,7 @@ from serverlite.dynamodb.operations.consumption import write_report
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
 from serverlite.dynamodb.operations.item_collections import metrics_member
-from serverlite.dynamodb.operations.schema import request_key, require_table
+from serverlite.dynamodb.operations.schema import reported_table, require_key_schema, schema_key
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
 
@@ -66,8 +66,7 @@ def parse(request: dict[str, Any]) -> DeleteItemRequest:
 
 def apply(request: DeleteItemRequest, storage: Database) -> tuple[Item | None, Item | None]:
     """Check the condition and delete inside the caller's transaction; (old item, None)."""
-    table = require_table(storage, request.table_name)
-    hash_key, range_key = request_key(table, request.key)
+    hash_key, range_key = schema_key(require_key_schema(storage, request.table_name), request.key)
     old = storage.items.get(request.table_name, hash_key, range_key)
     item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
     storage.items.delete(request.table_name, hash_key, range_key)
@@ -78,7 +77,12 @@ def execute(request: DeleteItemRequest, storage: Database, environment: Environm
     """Check the condition against the current item and delete, in one transaction."""
     with storage.transaction():
         old, _ = apply(request, storage)
-        table = require_table(storage, request.table_name)
+        table = reported_table(
+            storage,
+            request.table_name,
+            capacity=request.return_consumed_capacity,
+            metrics=request.return_item_collection_metrics,
+        )
         metrics = metrics_member(
             request.return_item_collection_metrics, storage, request.table_name, table, request.key
         )

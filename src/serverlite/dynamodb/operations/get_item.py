@@ -3,10 +3,15 @@
 Every read here is strongly consistent; ConsistentRead only sets the price (an eventually
 consistent read costs half a unit, capacity.py). `projection`, `parse`, `fetch` and `read` are
 shared with BatchGetItem and TransactGetItems.
+
+The hot path: the common request (a table name, a key of S or N values, ConsistentRead,
+ReturnConsumedCapacity) is validated without the general walk, and a whole item is answered with
+its stored JSON text (`execute_encoded`) instead of decoding it and encoding it again.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,16 +21,26 @@ from serverlite.dynamodb.expressions.paths import project
 from serverlite.dynamodb.operations import capacity, item_request
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
-from serverlite.dynamodb.operations.schema import request_key, require_table
+from serverlite.dynamodb.operations.schema import require_key_schema, schema_key
 from serverlite.dynamodb.storage.database import Database
-from serverlite.dynamodb.values import Item
+from serverlite.dynamodb.values import Item, compact_json, validate_value
 
-__all__ = ["GetItemRequest", "execute", "fetch", "parse", "projected", "projection", "read", "validate"]
+__all__ = [
+    "GetItemRequest",
+    "execute",
+    "execute_encoded",
+    "fetch",
+    "parse",
+    "projected",
+    "projection",
+    "read",
+    "validate",
+]
 
 OPERATION = "GetItem"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class GetItemRequest:
     """A validated GetItem request; projection None means the whole item."""
 
@@ -38,8 +53,52 @@ class GetItemRequest:
 
 def validate(request: dict[str, Any]) -> GetItemRequest:
     """Types, constraints, then everything `parse` checks."""
+    plain = _plain(request)
+    if plain is not None:
+        return plain
     item_request.check_request(request, OPERATION)
     return parse(request)
+
+
+# The members of the common request, and what `check_request` requires of them.
+_PLAIN_MEMBERS = frozenset(("TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity"))
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+_CAPACITY = frozenset(("INDEXES", "TOTAL", "NONE"))
+
+
+def _plain(request: dict[str, Any]) -> GetItemRequest | None:
+    """The common request validated, or None for any other (or invalid) request.
+
+    Only a request that `check_request` and `parse` would accept as it is gets through, and it
+    becomes the same GetItemRequest; anything else, valid or not, takes the general path, which
+    reports errors in AWS's order.
+    """
+    if not _PLAIN_MEMBERS.issuperset(request):
+        return None
+    name, key = request.get("TableName"), request.get("Key")
+    consistent, capacity_mode = request.get("ConsistentRead"), request.get("ReturnConsumedCapacity")
+    if type(name) is not str or type(key) is not dict or not _TABLE_NAME.fullmatch(name):
+        return None
+    if (consistent is not None and type(consistent) is not bool) or (
+        capacity_mode is not None and (type(capacity_mode) is not str or capacity_mode not in _CAPACITY)
+    ):
+        return None
+    checked: Item = {}
+    for attribute, value in key.items():
+        if type(value) is not dict or len(value) != 1:
+            return None
+        raw = value.get("S")
+        if type(raw) is str:
+            checked[attribute] = {"S": raw}
+            continue
+        raw = value.get("N")
+        if type(raw) is not str:
+            return None
+        try:
+            checked[attribute] = validate_value(value)
+        except ValidationException:
+            return None
+    return GetItemRequest(name, checked, None, bool(consistent), capacity_mode)
 
 
 def parse(request: dict[str, Any]) -> GetItemRequest:
@@ -80,8 +139,7 @@ def _check_attributes_to_get(names: list[str] | None) -> None:
 
 def fetch(request: GetItemRequest, storage: Database) -> Item | None:
     """The whole item (what a read is charged for), or None when there is none."""
-    table = require_table(storage, request.table_name)
-    hash_key, range_key = request_key(table, request.key)
+    hash_key, range_key = schema_key(require_key_schema(storage, request.table_name), request.key)
     return storage.items.get(request.table_name, hash_key, range_key)
 
 
@@ -107,3 +165,12 @@ def execute(request: GetItemRequest, storage: Database, environment: Environment
     units = capacity.read_units(capacity.item_bytes(item), consistent=request.consistent)
     report = capacity.consumed_capacity(request.return_consumed_capacity, request.table_name, units)
     return response if report is None else {**response, "ConsumedCapacity": report}
+
+
+def execute_encoded(request: GetItemRequest, storage: Database, environment: Environment) -> bytes:
+    """`execute`'s response as JSON: a whole item without ConsumedCapacity is the stored text."""
+    if request.projection is not None or request.return_consumed_capacity in ("TOTAL", "INDEXES"):
+        return compact_json(execute(request, storage, environment)).encode()
+    hash_key, range_key = schema_key(require_key_schema(storage, request.table_name), request.key)
+    text = storage.items.get_json(request.table_name, hash_key, range_key)
+    return b"{}" if text is None else b'{"Item":' + text.encode() + b"}"

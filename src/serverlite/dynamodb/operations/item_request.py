@@ -7,6 +7,7 @@ parameters and expressions. Table existence and key schema come later, in execut
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from serverlite.dynamodb.errors import ConditionalCheckFailedException, ValidationException
@@ -106,10 +107,31 @@ _ENUMS: dict[str, tuple[str, ...]] = {
 def check_request(request: dict[str, Any], operation: str) -> None:
     """JSON types and model constraints for an item request, in the operation's member order."""
     check_shape(request, SHAPE)
+    if _constraints_hold(request, operation):
+        return
     constraints = Constraints()
     for member in _ORDERS[operation]:
         _constrain(constraints, request, member)
     constraints.raise_if_any()
+
+
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # Constraints.table_name's pattern and length
+
+
+def _constraints_hold(request: dict[str, Any], operation: str) -> bool:
+    """True when `_constrain` finds nothing, for the usual request: a valid table name, the item or
+    key, valid enum members. False means only "look closer" (Expected and AttributeUpdates always)."""
+    for member in _ORDERS[operation]:
+        value = request.get(member)
+        if member == "TableName":
+            if type(value) is not str or not _TABLE_NAME.fullmatch(value):
+                return False
+        elif member == "Item" or member == "Key":
+            if value is None:
+                return False
+        elif value is not None and (member not in _ENUMS or value not in _ENUMS[member]):
+            return False
+    return True
 
 
 def _constrain(constraints: Constraints, request: dict[str, Any], member: str) -> None:

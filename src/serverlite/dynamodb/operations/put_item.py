@@ -17,8 +17,9 @@ from serverlite.dynamodb.operations.consumption import write_report
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
 from serverlite.dynamodb.operations.item_collections import metrics_member
-from serverlite.dynamodb.operations.schema import item_key, require_table
+from serverlite.dynamodb.operations.schema import reported_table, require_key_schema, schema_item_key
 from serverlite.dynamodb.storage.database import Database
+from serverlite.dynamodb.storage.items import UNREAD
 from serverlite.dynamodb.values import Item
 
 __all__ = ["PutItemRequest", "apply", "execute", "parse", "validate"]
@@ -67,21 +68,32 @@ def parse(request: dict[str, Any]) -> PutItemRequest:
     )
 
 
-def apply(request: PutItemRequest, storage: Database) -> tuple[Item | None, Item | None]:
-    """Check the condition and write inside the caller's transaction; (old item, new item)."""
-    table = require_table(storage, request.table_name)
-    hash_key, range_key = item_key(table, request.item)
-    old = storage.items.get(request.table_name, hash_key, range_key)
+def apply(
+    request: PutItemRequest, storage: Database, *, read_old: bool = True
+) -> tuple[Item | None, Item | None]:
+    """Check the condition and write inside the caller's transaction; (old item, new item).
+
+    With `read_old` False (the caller needs no old item, and there is no condition) old is None.
+    """
+    hash_key, range_key = schema_item_key(require_key_schema(storage, request.table_name), request.item)
+    read_old = read_old or request.condition is not None
+    old = storage.items.get(request.table_name, hash_key, range_key) if read_old else None
     item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
-    storage.items.put(request.table_name, hash_key, range_key, request.item)
+    storage.items.put(request.table_name, hash_key, range_key, request.item, old=old if read_old else UNREAD)
     return old, request.item
 
 
 def execute(request: PutItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:
     """Check the condition and write, in one transaction."""
+    capacity = request.return_consumed_capacity in ("TOTAL", "INDEXES")
     with storage.transaction():
-        old, _ = apply(request, storage)
-        table = require_table(storage, request.table_name)
+        old, _ = apply(request, storage, read_old=capacity or request.return_values == "ALL_OLD")
+        table = reported_table(
+            storage,
+            request.table_name,
+            capacity=request.return_consumed_capacity,
+            metrics=request.return_item_collection_metrics,
+        )
         metrics = metrics_member(
             request.return_item_collection_metrics, storage, request.table_name, table, request.item
         )

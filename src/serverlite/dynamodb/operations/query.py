@@ -24,9 +24,9 @@ from serverlite.dynamodb.operations.schema import key_names, request_key, requir
 from serverlite.dynamodb.shapes import Constraints, check_shape
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.storage.keys import encode_key
-from serverlite.dynamodb.values import Item, type_of
+from serverlite.dynamodb.values import Item, compact_json, type_of
 
-__all__ = ["QueryRequest", "execute", "validate"]
+__all__ = ["QueryRequest", "execute", "execute_encoded", "validate"]
 
 OPERATION = "Query"
 
@@ -154,6 +154,34 @@ def _key_conditions(request: dict[str, Any], tree: Any) -> dict[str, KeyConditio
 
 def execute(request: QueryRequest, storage: Database, environment: Environment) -> dict[str, Any]:
     """Table-level checks in AWS's order, then one range read."""
+    target = _checked_target(request, storage)
+    response, size = _read(storage, target, request)
+    mode = request.return_consumed_capacity
+    return response | read_request.capacity_report(mode, target, size, consistent=request.consistent)
+
+
+def execute_encoded(request: QueryRequest, storage: Database, environment: Environment) -> bytes:
+    """`execute`'s response as JSON; a page of whole items is answered with their stored text."""
+    target = _checked_target(request, storage)
+    mode = request.return_consumed_capacity
+    if (
+        request.filter is not None
+        or request.projection is not None
+        or request.select not in (None, "ALL_ATTRIBUTES")
+        or target.fetches_table(request.select, request.projection)
+    ):
+        response, size = _read(storage, target, request)
+        report = read_request.capacity_report(mode, target, size, consistent=request.consistent)
+        return compact_json(response | report).encode()
+    measure = mode in ("TOTAL", "INDEXES")
+    page = read_request.read_plain_page(
+        _entries(storage, target, request, decode=False), request.limit, measure=measure
+    )
+    report = read_request.capacity_report(mode, target, page.size or 0, consistent=request.consistent)
+    return read_request.encode_plain_page(page, target, report)
+
+
+def _checked_target(request: QueryRequest, storage: Database) -> Target:
     table = require_table(storage, request.table_name)
     target = read_request.resolve_target(
         request.table_name, table, request.index_name, request.consistent, start_present=False
@@ -167,9 +195,7 @@ def execute(request: QueryRequest, storage: Database, environment: Environment) 
                 f"Primary key attribute: {name}"
             )
     read_request.check_all_attributes(target, request.select)
-    response, size = _read(storage, target, request)
-    mode = request.return_consumed_capacity
-    return response | read_request.capacity_report(mode, target, size, consistent=request.consistent)
+    return target
 
 
 def _check_keys(target: Target, request: QueryRequest) -> None:
@@ -236,32 +262,40 @@ def _range_condition(target: Target, request: QueryRequest) -> KeyCondition | No
 
 
 def _read(storage: Database, target: Target, request: QueryRequest) -> tuple[dict[str, Any], int]:
-    hash_name = target.key_schema[0][0]
-    hash_key = encode_key(request.key_conditions[hash_name].values[0])
-    bounds = key_condition.bounds(_range_condition(target, request))
-    start = request.start_key
     page = Page(request.limit, request.filter, request.projection, request.select)
-    if target.index is None:
-        after = None
-        if start is not None and len(target.key_schema) > 1:
-            after = encode_key(start[target.key_schema[1][0]])
-        entries: Any = storage.items.query(
-            target.table_name, hash_key, bounds, forward=request.forward, after=after
-        )
-        return read_request.read_page(target, entries, page, None)
-    index_after = None
-    if start is not None:
-        table_hash, table_range = request_key(target.table, _table_key(target, start))
-        index_after = (read_request.encoded_index_key(target.index, start)[1], table_hash, table_range)
-    entries = storage.items.index_entries.query(
-        target.table_name, target.index.name, hash_key, bounds, forward=request.forward, after=index_after
-    )
     fetch = (
         read_request.table_fetch(storage, target)
         if target.fetches_table(request.select, request.projection)
         else None
     )
-    return read_request.read_page(target, entries, page, fetch)
+    return read_request.read_page(target, _entries(storage, target, request), page, fetch)
+
+
+def _entries(storage: Database, target: Target, request: QueryRequest, *, decode: bool = True) -> Any:
+    """The range read: (keys, item) in order, or (keys, stored JSON text) when not `decode`."""
+    hash_name = target.key_schema[0][0]
+    hash_key = encode_key(request.key_conditions[hash_name].values[0])
+    bounds = key_condition.bounds(_range_condition(target, request))
+    start = request.start_key
+    if target.index is None:
+        after = None
+        if start is not None and len(target.key_schema) > 1:
+            after = encode_key(start[target.key_schema[1][0]])
+        read = storage.items.query if decode else storage.items.query_json
+        return read(target.table_name, hash_key, bounds, forward=request.forward, after=after)
+    index_after = None
+    if start is not None:
+        table_hash, table_range = request_key(target.table, _table_key(target, start))
+        index_after = (read_request.encoded_index_key(target.index, start)[1], table_hash, table_range)
+    return storage.items.index_entries.query(
+        target.table_name,
+        target.index.name,
+        hash_key,
+        bounds,
+        forward=request.forward,
+        after=index_after,
+        decode=decode,
+    )
 
 
 def _table_key(target: Target, item: Item) -> Item:

@@ -23,9 +23,9 @@ from serverlite.dynamodb.operations import capacity
 from serverlite.dynamodb.operations.schema import key_names, request_key
 from serverlite.dynamodb.shapes import ATTRIBUTE_MAP, ATTRIBUTE_VALUE, Constraints
 from serverlite.dynamodb.storage.database import Database
-from serverlite.dynamodb.storage.indexes import IndexDefinition, definitions
+from serverlite.dynamodb.storage.indexes import IndexDefinition, decode_item, definitions
 from serverlite.dynamodb.storage.keys import encode_key
-from serverlite.dynamodb.values import AttributeValue, Item, item_size, type_of, validate_value
+from serverlite.dynamodb.values import AttributeValue, Item, compact_json, item_size, type_of, validate_value
 
 __all__ = [
     "CONDITIONS",
@@ -34,14 +34,17 @@ __all__ = [
     "COMMON_SHAPE",
     "SELECT",
     "Page",
+    "PlainPage",
     "Target",
     "check_all_attributes",
     "check_common",
     "check_select",
     "check_start_key_piece",
     "check_start_key_values",
+    "encode_plain_page",
     "encoded_index_key",
     "read_page",
+    "read_plain_page",
     "resolve_target",
     "same_value",
     "table_fetch",
@@ -266,6 +269,61 @@ def read_page(
     if last is not None:
         response["LastEvaluatedKey"] = target.start_key(last)
     return response, size
+
+
+@dataclass(slots=True)
+class PlainPage:
+    """A page read by `read_plain_page`: its items as stored (JSON text), the last item when the
+    page stopped early (LastEvaluatedKey is its key), and the bytes read when they were counted."""
+
+    texts: list[str]
+    last: Item | None
+    size: int | None
+
+
+def read_plain_page(entries: Iterator[tuple[Any, str]], limit: int | None, *, measure: bool) -> PlainPage:
+    """`read_page` for a page without filter, projection, COUNT or table fetch, on entries whose
+    items are still their stored JSON text; the cursor is then closed.
+
+    The items are neither decoded nor encoded again. Sizes matter only for the 1 MB stop (and for
+    ConsumedCapacity: `measure`), and an item's size (values.item_size) is never more than the
+    length of its stored text, which is ASCII JSON: one byte per character, and at least one
+    character for every byte the size counts. So the items are sized only once their texts
+    add up to 1 MB, and the page stops where `read_page` would.
+    """
+    texts: list[str] = []
+    size = 0 if measure else None  # the bytes read, once counted
+    length = 0
+    stopped = False
+    try:
+        for _, text in entries:
+            texts.append(text)
+            if size is None:
+                length += len(text)
+                if length >= MAX_PAGE_BYTES:
+                    size = sum(item_size(decode_item(read)) for read in texts)
+            else:
+                size += item_size(decode_item(text))
+            if len(texts) == limit or (size is not None and size >= MAX_PAGE_BYTES):
+                stopped = True
+                break
+    finally:
+        close = getattr(entries, "close", None)
+        if close is not None:
+            close()
+    return PlainPage(texts, decode_item(texts[-1]) if stopped else None, size)
+
+
+def encode_plain_page(page: PlainPage, target: Target, report: dict[str, Any]) -> bytes:
+    """The response JSON of a plain page, as compact_json renders `read_page`'s response plus
+    `report` (capacity_report's)."""
+    count = str(len(page.texts))
+    body = '{"Items":[' + ",".join(page.texts) + '],"Count":' + count + ',"ScannedCount":' + count
+    if page.last is not None:
+        body += ',"LastEvaluatedKey":' + compact_json(target.start_key(page.last))
+    if report:
+        body += ',"ConsumedCapacity":' + compact_json(report["ConsumedCapacity"])
+    return (body + "}").encode()
 
 
 def same_value(left: AttributeValue, right: AttributeValue) -> bool:

@@ -9,25 +9,33 @@ bytes) with dynalite's recorded wording (note AWS's missing space in "limit of20
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from serverlite.dynamodb.errors import ResourceNotFoundException, ValidationException
 from serverlite.dynamodb.storage.database import Database
-from serverlite.dynamodb.storage.keys import encode_key
+from serverlite.dynamodb.storage.keys import encode_number
 from serverlite.dynamodb.values import AttributeValue, Item, blob, type_of
 
 __all__ = [
     "Key",
+    "KeySchema",
     "check_key_values",
     "item_key",
     "key_identity",
     "key_names",
     "key_of",
+    "reported_table",
     "request_key",
+    "require_key_schema",
     "require_table",
+    "schema_item_key",
+    "schema_key",
 ]
 
 Key = tuple[bytes, bytes]
+# The key attributes as (name, type): HASH, then RANGE when the table has one.
+KeySchema = tuple[tuple[str, str], ...]
 _INVALID = "One or more parameter values were invalid: "
 _MISMATCH = "The provided key element does not match the schema"
 
@@ -40,6 +48,24 @@ def require_table(storage: Database, name: str, message: str | None = None) -> d
     return table
 
 
+def require_key_schema(storage: Database, name: str) -> KeySchema:
+    """The table's key schema, or ResourceNotFoundException: ``require_table`` for a request that
+    needs only the key (cached, without copying the description)."""
+    schema = storage.tables.key_schema(name)
+    if schema is None:
+        raise ResourceNotFoundException()
+    return schema
+
+
+def reported_table(storage: Database, name: str, *, capacity: str | None, metrics: bool) -> dict[str, Any]:
+    """The description a write's ConsumedCapacity or ItemCollectionMetrics needs; ``{}`` when the
+    request asks for neither (consumption.write_report and item_collections.metrics_member then
+    read nothing of it). The table exists: the write itself required it."""
+    if metrics or capacity in ("TOTAL", "INDEXES"):
+        return require_table(storage, name)
+    return {}
+
+
 def key_names(table: dict[str, Any]) -> list[tuple[str, str]]:
     """[(name, type)] for HASH then RANGE."""
     types = {d["AttributeName"]: d["AttributeType"] for d in table["AttributeDefinitions"]}
@@ -48,15 +74,27 @@ def key_names(table: dict[str, Any]) -> list[tuple[str, str]]:
 
 def request_key(table: dict[str, Any], key: Item) -> Key:
     """Check a Key parameter against the schema and encode it."""
-    schema = key_names(table)
-    if len(key) != len(schema) or any(name not in key or type_of(key[name]) != kind for name, kind in schema):
+    return schema_key(key_names(table), key)
+
+
+def schema_key(schema: KeySchema | list[tuple[str, str]], key: Item) -> Key:
+    """Check a Key parameter against a key schema (`require_key_schema`) and encode it."""
+    if len(key) != len(schema):
         raise ValidationException(_MISMATCH)
+    for name, kind in schema:
+        value = key.get(name)
+        if value is None or next(iter(value)) != kind:
+            raise ValidationException(_MISMATCH)
     return _encode(schema, key)
 
 
 def item_key(table: dict[str, Any], item: Item) -> Key:
     """Check the key attributes inside a full item and encode them."""
-    schema = key_names(table)
+    return schema_item_key(key_names(table), item)
+
+
+def schema_item_key(schema: KeySchema | list[tuple[str, str]], item: Item) -> Key:
+    """Check the key attributes inside a full item against a key schema and encode them."""
     for name, kind in schema:
         if name not in item:
             raise ValidationException(f"{_INVALID}Missing the key {name} in the item")
@@ -82,7 +120,7 @@ def check_key_values(table: dict[str, Any], attributes: Item) -> None:
     """
     for position, (name, kind) in enumerate(key_names(table)):
         if name in attributes and type_of(attributes[name]) == kind:
-            _check_key_value(name, attributes[name], is_hash=position == 0)
+            _key_bytes(name, attributes[name], is_hash=position == 0)
 
 
 def key_identity(table: dict[str, Any], attributes: Item) -> tuple[str, ...]:
@@ -90,18 +128,23 @@ def key_identity(table: dict[str, Any], attributes: Item) -> tuple[str, ...]:
     return tuple(repr(attributes.get(name)) for name, _ in key_names(table))
 
 
-def _encode(schema: list[tuple[str, str]], values: Item) -> Key:
-    for position, (name, _) in enumerate(schema):
-        _check_key_value(name, values[name], is_hash=position == 0)
-    encoded = [encode_key(values[name]) for name, _ in schema]
-    return encoded[0], encoded[1] if len(encoded) > 1 else b""
+def _encode(schema: KeySchema | list[tuple[str, str]], values: Item) -> Key:
+    hash_name = schema[0][0]
+    hash_key = _key_bytes(hash_name, values[hash_name], is_hash=True)
+    if len(schema) == 1:
+        return hash_key, b""
+    range_name = schema[1][0]
+    return hash_key, _key_bytes(range_name, values[range_name], is_hash=False)
 
 
-def _check_key_value(name: str, value: AttributeValue, *, is_hash: bool) -> None:
+def _key_bytes(name: str, value: AttributeValue, *, is_hash: bool) -> bytes:
+    """A key value's storage/keys.py encoding, once its size is checked (S and B: not empty, at most
+    2048 bytes for the hash key and 1024 for the range key)."""
     kind = type_of(value)
     if kind == "N":
-        return
-    size = len(value["S"].encode()) if kind == "S" else len(blob(value["B"]))
+        return encode_number(Decimal(value["N"]))
+    data = value["S"].encode() if kind == "S" else blob(value["B"])
+    size = len(data)
     if size == 0:
         empty = "string" if kind == "S" else "binary"
         raise ValidationException(
@@ -116,3 +159,4 @@ def _check_key_value(name: str, value: AttributeValue, *, is_hash: bool) -> None
         raise ValidationException(
             f"{_INVALID}Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
         )
+    return data

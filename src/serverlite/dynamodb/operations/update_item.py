@@ -20,7 +20,12 @@ from serverlite.dynamodb.operations.consumption import write_report
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.expression_parameters import expression_context
 from serverlite.dynamodb.operations.item_collections import metrics_member
-from serverlite.dynamodb.operations.schema import key_names, request_key, require_table
+from serverlite.dynamodb.operations.schema import (
+    KeySchema,
+    reported_table,
+    require_key_schema,
+    schema_key,
+)
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.values import Item
 
@@ -80,9 +85,9 @@ def parse(request: dict[str, Any]) -> UpdateItemRequest:
     )
 
 
-def _check_key_not_updated(table: dict[str, Any], update: UpdateExpression | None) -> None:
+def _check_key_not_updated(schema: KeySchema, update: UpdateExpression | None) -> None:
     """Key attributes cannot be changed (nubo-db/dynamodb-conformance updateItem.test.ts)."""
-    names = {name for name, _ in key_names(table)}
+    names = {name for name, _ in schema}
     for action in update.actions if update else ():
         if action.path.parts[0] in names:
             raise ValidationException(
@@ -93,15 +98,15 @@ def _check_key_not_updated(table: dict[str, Any], update: UpdateExpression | Non
 
 def apply(request: UpdateItemRequest, storage: Database) -> tuple[Item | None, Item | None]:
     """Read, check the condition, update and write inside the caller's transaction; (old, new)."""
-    table = require_table(storage, request.table_name)
-    hash_key, range_key = request_key(table, request.key)
-    _check_key_not_updated(table, request.update)
+    schema = require_key_schema(storage, request.table_name)
+    hash_key, range_key = schema_key(schema, request.key)
+    _check_key_not_updated(schema, request.update)
     old = storage.items.get(request.table_name, hash_key, range_key)
     item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
     base = old if old is not None else dict(request.key)
     new = apply_update(request.update, base) if request.update else dict(base)
     item_request.check_item_size(new, "Item size to update has exceeded the maximum allowed size")
-    storage.items.put(request.table_name, hash_key, range_key, new)
+    storage.items.put(request.table_name, hash_key, range_key, new, old=old)
     return old, new
 
 
@@ -109,7 +114,12 @@ def execute(request: UpdateItemRequest, storage: Database, environment: Environm
     """Read, check the condition, apply the update and write, in one transaction."""
     with storage.transaction():
         old, new = apply(request, storage)
-        table = require_table(storage, request.table_name)
+        table = reported_table(
+            storage,
+            request.table_name,
+            capacity=request.return_consumed_capacity,
+            metrics=request.return_item_collection_metrics,
+        )
         metrics = metrics_member(
             request.return_item_collection_metrics, storage, request.table_name, table, request.key
         )

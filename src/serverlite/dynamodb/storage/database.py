@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pathlib
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from types import TracebackType
 
 from serverlite.dynamodb.storage import indexes, items, streams, tables
 
@@ -39,29 +39,14 @@ class Database:
         self._on_group_open: Callable[[], bool] | None = None
         self.group_open = False
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """Run a block atomically: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error.
 
         With group transactions on, the block is a SAVEPOINT of the shared transaction instead.
         """
-        begin: str
-        commit: tuple[str, ...]
-        rollback: tuple[str, ...]
         if self._join_group():
-            begin, commit, rollback = "SAVEPOINT request", ("RELEASE request",), _ROLLBACK_SAVEPOINT
-        else:
-            begin, commit, rollback = "BEGIN IMMEDIATE", ("COMMIT",), ("ROLLBACK",)
-        self._connection.execute(begin)
-        try:
-            yield
-        except BaseException:
-            for statement in rollback:
-                self._connection.execute(statement)
-            self.tables.forget()
-            raise
-        for statement in commit:
-            self._connection.execute(statement)
+            return _Transaction(self, "SAVEPOINT request", ("RELEASE request",), _ROLLBACK_SAVEPOINT)
+        return _Transaction(self, "BEGIN IMMEDIATE", ("COMMIT",), ("ROLLBACK",))
 
     def group_transactions(self, on_open: Callable[[], bool]) -> None:
         """Make later transactions join one shared transaction, begun when on_open returns True.
@@ -97,6 +82,35 @@ class Database:
     def close(self) -> None:
         """Checkpoint and close the connection."""
         self._connection.close()
+
+
+class _Transaction:
+    """`Database.transaction`'s block (a class: the generator of @contextmanager costs more)."""
+
+    __slots__ = ("_begin", "_commit", "_database", "_rollback")
+
+    def __init__(
+        self, database: Database, begin: str, commit: tuple[str, ...], rollback: tuple[str, ...]
+    ) -> None:
+        self._database = database
+        self._begin = begin
+        self._commit = commit
+        self._rollback = rollback
+
+    def __enter__(self) -> None:
+        self._database._connection.execute(self._begin)
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        connection = self._database._connection
+        if kind is None:
+            for statement in self._commit:
+                connection.execute(statement)
+            return
+        for statement in self._rollback:
+            connection.execute(statement)
+        self._database.tables.forget()
 
 
 def open_database(path: pathlib.Path | None, durability: str = "process") -> Database:

@@ -201,11 +201,13 @@ class IndexStore:
         *,
         forward: bool = True,
         after: tuple[bytes, bytes, bytes] | None = None,
-    ) -> Iterator[tuple[tuple[bytes, bytes, bytes, bytes], Item]]:
+        decode: bool = True,
+    ) -> Iterator[tuple[tuple[bytes, bytes, bytes, bytes], Any]]:
         """Entries of one index hash key within sort-key bounds, in index order.
 
         Yields ((index hash, index range, table hash, table range), projected item); ``after``
-        resumes strictly after (before, when not forward) that (index range, hash, range).
+        resumes strictly after (before, when not forward) that (index range, hash, range). With
+        `decode` False, the projected item is its stored JSON text (as ItemStore.get_json's).
         """
         sql = "SELECT index_hash, index_range, hash_key, range_key, item FROM index_items"
         sql += " WHERE table_name = ? AND index_name = ? AND index_hash = ?"
@@ -218,7 +220,7 @@ class IndexStore:
             params += list(after)
         order = "ASC" if forward else "DESC"
         sql += f" ORDER BY index_range {order}, hash_key {order}, range_key {order}"
-        return stream_rows(self._connection.execute(sql, params), 4)
+        return stream_rows(self._connection.execute(sql, params), 4, decode=decode)
 
     def scan(
         self, table: str, index: str, *, after: tuple[bytes, bytes, bytes, bytes] | None = None
@@ -248,10 +250,15 @@ def range_clauses(column: str, bounds: tuple[Bound | None, Bound | None]) -> tup
     return sql, params
 
 
-def stream_rows(cursor: sqlite3.Cursor, keys: int) -> Iterator[tuple[Any, Item]]:
-    """Stream rows of (key columns..., item JSON); the cursor is closed when the caller stops."""
+def stream_rows(cursor: sqlite3.Cursor, keys: int, *, decode: bool = True) -> Iterator[tuple[Any, Any]]:
+    """Stream rows of (key columns..., item JSON) as (keys, item), or (keys, JSON text) when not
+    `decode`; the cursor is closed when the caller stops."""
     try:
-        for row in cursor:
-            yield row[:keys], decode_item(row[keys])
+        if decode:
+            for row in cursor:
+                yield row[:keys], decode_item(row[keys])
+        else:
+            for row in cursor:
+                yield row[:keys], row[keys]
     finally:
         cursor.close()

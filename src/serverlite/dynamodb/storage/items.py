@@ -25,13 +25,21 @@ from serverlite.dynamodb.storage.indexes import (
 from serverlite.dynamodb.storage.streams import StreamStore, StreamTarget
 from serverlite.dynamodb.values import Item, values_equal
 
-__all__ = ["ItemStore"]
+__all__ = ["UNREAD", "ItemStore", "Unread"]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS items ("
     " table_name TEXT NOT NULL, hash_key BLOB NOT NULL, range_key BLOB NOT NULL, item TEXT NOT NULL,"
     " PRIMARY KEY (table_name, hash_key, range_key)) WITHOUT ROWID"
 )
+
+
+class Unread:
+    """The type of `UNREAD`: "not read yet", where None means "there is none"."""
+
+
+UNREAD = Unread()
+_GET = "SELECT item FROM items WHERE table_name = ? AND hash_key = ? AND range_key = ?"
 
 
 def _no_indexes(table: str) -> tuple[IndexDefinition, ...]:
@@ -69,21 +77,31 @@ class ItemStore:
 
     def get(self, table: str, hash_key: bytes, range_key: bytes = b"") -> Item | None:
         """The item with this key, or None."""
-        row = self._connection.execute(
-            "SELECT item FROM items WHERE table_name = ? AND hash_key = ? AND range_key = ?",
-            (table, hash_key, range_key),
-        ).fetchone()
+        row = self._connection.execute(_GET, (table, hash_key, range_key)).fetchone()
         return None if row is None else decode_item(row[0])
 
-    def put(self, table: str, hash_key: bytes, range_key: bytes, item: Item) -> None:
+    def get_json(self, table: str, hash_key: bytes, range_key: bytes = b"") -> str | None:
+        """The item with this key as stored: its compact JSON text (ASCII, attributes in the order
+        written, exactly what `encode_item` and so a response's encoder make of it), or None."""
+        row = self._connection.execute(_GET, (table, hash_key, range_key)).fetchone()
+        return None if row is None else str(row[0])
+
+    def put(
+        self, table: str, hash_key: bytes, range_key: bytes, item: Item, *, old: Item | None | Unread = UNREAD
+    ) -> None:
         """Insert or replace an item, and its secondary-index entries.
+
+        `old` is the item being replaced (None: none) when the caller has just read it.
 
         Raises:
             ValidationException: an index key attribute has the wrong type or an empty value.
         """
         indexes = self._indexes(table)
         stream = self._stream(table)
-        old = self.get(table, hash_key, range_key) if indexes or stream else None
+        if not (indexes or stream):
+            old = None
+        elif isinstance(old, Unread):
+            old = self.get(table, hash_key, range_key)
         if indexes:
             check_item(indexes, item)
             for index in indexes:
@@ -137,6 +155,28 @@ class ItemStore:
         ``after`` resumes strictly after (before, when not forward) that range key. The cursor is
         read lazily and closed when the caller stops iterating.
         """
+        return stream_rows(self._query(table, hash_key, bounds, forward, after), 2)
+
+    def query_json(
+        self,
+        table: str,
+        hash_key: bytes,
+        bounds: tuple[Bound | None, Bound | None],
+        *,
+        forward: bool = True,
+        after: bytes | None = None,
+    ) -> Iterator[tuple[tuple[bytes, bytes], str]]:
+        """`query`, with each item as its stored JSON text (see `get_json`)."""
+        return stream_rows(self._query(table, hash_key, bounds, forward, after), 2, decode=False)
+
+    def _query(
+        self,
+        table: str,
+        hash_key: bytes,
+        bounds: tuple[Bound | None, Bound | None],
+        forward: bool,
+        after: bytes | None,
+    ) -> sqlite3.Cursor:
         sql = "SELECT hash_key, range_key, item FROM items WHERE table_name = ? AND hash_key = ?"
         params: list[object] = [table, hash_key]
         clauses, extra = range_clauses("range_key", bounds)
@@ -146,7 +186,7 @@ class ItemStore:
             sql += " AND range_key " + (">" if forward else "<") + " ?"
             params.append(after)
         sql += " ORDER BY range_key " + ("ASC" if forward else "DESC")
-        return stream_rows(self._connection.execute(sql, params), 2)
+        return self._connection.execute(sql, params)
 
     def scan(
         self, table: str, *, after: tuple[bytes, bytes] | None = None, limit: int | None = None

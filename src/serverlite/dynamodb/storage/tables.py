@@ -1,7 +1,8 @@
 """Table metadata: each TableDescription stored as JSON text, keyed by table name.
 
-Each description and its secondary-index definitions are cached, because every item request
-needs them; any change to a table's description (or a rolled-back transaction) drops the cache.
+Each description, its key schema and its secondary-index definitions are cached, because every
+item request needs them; any change to a table's description (or a rolled-back transaction) drops
+the cache.
 Callers own (and may change) what `get` returns, so the cache keeps the description serialised
 with `marshal`, which rebuilds a fresh dict in half the time of ``json.loads``.
 """
@@ -32,6 +33,7 @@ class TableStore:
         self._indexes: dict[str, tuple[IndexDefinition, ...]] = {}
         self._streams: dict[str, StreamTarget | None] = {}
         self._copies: dict[str, bytes] = {}
+        self._keys: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def get(self, name: str) -> dict[str, Any] | None:
         """The stored TableDescription (a fresh copy), or None."""
@@ -49,6 +51,7 @@ class TableStore:
         self._indexes.pop(name, None)
         self._streams.pop(name, None)
         self._copies.pop(name, None)
+        self._keys.pop(name, None)
         self._connection.execute(
             "INSERT OR REPLACE INTO tables (name, description) VALUES (?, ?)",
             (name, json.dumps(description, separators=(",", ":"))),
@@ -59,6 +62,7 @@ class TableStore:
         self._indexes.pop(name, None)
         self._streams.pop(name, None)
         self._copies.pop(name, None)
+        self._keys.pop(name, None)
         self._connection.execute("DELETE FROM tables WHERE name = ?", (name,))
 
     def names(self) -> list[str]:
@@ -72,6 +76,18 @@ class TableStore:
             description = self.get(name)
             cached = () if description is None else definitions(description)
             self._indexes[name] = cached
+        return cached
+
+    def key_schema(self, name: str) -> tuple[tuple[str, str], ...] | None:
+        """The table's key attributes as (name, type), HASH then RANGE, cached; None for no table."""
+        cached = self._keys.get(name)
+        if cached is None:
+            description = self.get(name)
+            if description is None:
+                return None
+            types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
+            cached = tuple((k["AttributeName"], types[k["AttributeName"]]) for k in description["KeySchema"])
+            self._keys[name] = cached
         return cached
 
     def stream(self, name: str) -> StreamTarget | None:
@@ -88,3 +104,4 @@ class TableStore:
         self._indexes.clear()
         self._streams.clear()
         self._copies.clear()
+        self._keys.clear()
