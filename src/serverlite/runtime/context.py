@@ -46,7 +46,7 @@ class RuntimeSettings:
     # An environment is replaced after this many invocations. Lambda recycles environments after hours
     # even under steady traffic; without that, awslambdaric's per-invocation os.environ["_X_AMZN_TRACE_ID"]
     # (glibc setenv keeps every old value, ~110 bytes each) would grow a busy worker without bound.
-    max_invocations: int = 50_000
+    max_invocations: int = 20_000
 
 
 def new_log_stream_name(now: dt.datetime | None = None) -> str:

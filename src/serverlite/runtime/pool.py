@@ -22,7 +22,7 @@ class FunctionPool:
         limit: int,
         *,
         reserved: bool = False,
-        max_invocations: int = 50_000,
+        max_invocations: int = 20_000,
     ) -> None:
         self.function = function
         self._spawn = spawn
