@@ -68,9 +68,11 @@ def lambda_environment(
     environment.update(settings.endpoint_environment)
     environment.update(function.environment)
     environment.update(_reserved(function, settings, runtime_api, log_stream))
-    if function.application_log_level:
-        # LoggingConfig.ApplicationLogLevel: read by the runtime client (awslambdaric bootstrap).
-        environment["AWS_LAMBDA_LOG_LEVEL"] = function.application_log_level
+    if function.application_log_level or function.log_format == "JSON":
+        # LoggingConfig.ApplicationLogLevel, read by the runtime client (awslambdaric bootstrap). With the
+        # JSON format Lambda filters by level, INFO unless the template says otherwise; in Text mode it
+        # does not filter (monitoring-cloudwatchlogs-log-level.html), so nothing is set there by default.
+        environment["AWS_LAMBDA_LOG_LEVEL"] = function.application_log_level or "INFO"
     environment.update(_sandbox(function, tmp_dir))
     return environment
 

@@ -88,3 +88,20 @@ def test_private_tmp_and_no_user_aws_config():
 def test_log_stream_name_shape():
     name = new_log_stream_name(dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
     assert re.fullmatch(r"2026/01/02/\[\$LATEST\][0-9a-f]{32}", name)
+
+
+def test_log_level_is_set_for_json_logs_only_info_by_default():
+    """Log-level filtering applies with the JSON format only, at INFO unless ApplicationLogLevel says
+    otherwise (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html)."""
+    import dataclasses
+
+    def level(**changes):
+        function = dataclasses.replace(FUNCTION, **changes)
+        env = lambda_environment(
+            function, RuntimeSettings(), runtime_api="127.0.0.1:9001", log_stream="s", tmp_dir=Path("/t")
+        )
+        return env.get("AWS_LAMBDA_LOG_FORMAT"), env.get("AWS_LAMBDA_LOG_LEVEL")
+
+    assert level() == ("Text", None)
+    assert level(log_format="JSON") == ("JSON", "INFO")
+    assert level(log_format="JSON", application_log_level="DEBUG") == ("JSON", "DEBUG")
