@@ -119,6 +119,8 @@ class ExecutionEnvironment:
         started = time.monotonic()
         self._log = []
         self._platform.start(request_id)
+        if cold:  # a first sample, so that a crash before the watchdog's first look does not report 0 MB
+            self._max_memory_mb()
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         status = SUCCESS
         try:

@@ -72,7 +72,7 @@ def _assert_report(
     assert metrics["memorySizeMB"] == memory
     # A runtime that died before its memory was sampled reports 0 MB (the Text REPORT line does too).
     assert isinstance(metrics["maxMemoryUsedMB"], int) and 0 <= metrics["maxMemoryUsedMB"] <= memory
-    assert metrics["maxMemoryUsedMB"] > 0 or status == "error"
+    assert metrics["maxMemoryUsedMB"] > 0  # sampled at the first START even when the runtime then dies
     if cold:
         assert isinstance(metrics["initDurationMs"], float) and metrics["initDurationMs"] > 0
 
