@@ -105,7 +105,7 @@ def test_failing_batch_is_retried_and_bisected(tmp_path):
         _ARN.format("Songs"),
         starting_position="TRIM_HORIZON",
         batch_size=4,
-        maximum_batching_window_seconds=1.0,
+        maximum_batching_window_seconds=3.0,  # the four writes land in one batch even on a loaded machine
         maximum_retry_attempts=3,
         bisect_batch_on_function_error=True,
     )

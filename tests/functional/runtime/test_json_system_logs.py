@@ -168,7 +168,7 @@ def test_debug_level_adds_the_init_and_runtime_done_events(data_dir):
 
 def test_warn_level_writes_only_timeouts_and_errors(data_dir):
     fine = make_function(
-        "handlers.sleep", name="Sleeper", timeout=1, log_format="JSON", system_log_level="WARN"
+        "handlers.sleep", name="Sleeper", timeout=2, log_format="JSON", system_log_level="WARN"
     )
     crash = make_function("handlers.crash", name="Crash", log_format="JSON", system_log_level="WARN")
     failing = make_function("handlers.fail", name="Fail", log_format="JSON", system_log_level="WARN")
@@ -198,7 +198,7 @@ def test_warn_level_writes_only_timeouts_and_errors(data_dir):
     assert list(events[0]["record"]) == ["requestId", "status", "metrics"]
     assert events[0]["record"]["metrics"]["producedBytes"] == 0
     _assert_report(events[1]["record"], timed_out.request_id, memory=128, cold=False, status="timeout")
-    assert events[1]["record"]["metrics"]["durationMs"] >= 1000
+    assert events[1]["record"]["metrics"]["durationMs"] >= 2000
     assert events[2]["record"]["errorType"] == events[3]["record"]["errorType"] == "Runtime.ExitError"
     _assert_report(events[3]["record"], crashed.request_id, memory=128, cold=True, status="error")
 
