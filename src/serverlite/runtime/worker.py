@@ -119,8 +119,6 @@ class ExecutionEnvironment:
         started = time.monotonic()
         self._log = []
         self._platform.start(request_id)
-        if cold:  # a first sample, so that a crash before the watchdog's first look does not report 0 MB
-            self._max_memory_mb()
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         status = SUCCESS
         try:
@@ -254,6 +252,9 @@ class ExecutionEnvironment:
             self._init_duration_ms = (time.monotonic() - self._started_at) * 1000
             self._initialized.set()
             self._platform.init_done(self._init_duration_ms)
+            # A first memory sample while the runtime waits for its first event: one that dies at once,
+            # before the watchdog's first look, then still reports what INIT used, not 0 MB.
+            self._max_memory_mb()
         self._polling = asyncio.current_task()
         try:
             delivery = await self._pending.get()
