@@ -27,30 +27,7 @@ def terminal_output(
     text = prefix + line.replace("\r", "\n" + prefix)
     out = stream or sys.stdout
     out.write(text + "\n")
-    _flush_soon(out)
-
-
-_pending_flushes: set[t.TextIO] = set()
-
-
-def _flush_soon(out: t.TextIO) -> None:
-    """Flush now outside an event loop; inside one, once for all the lines of the next 50 ms."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        out.flush()
-        return
-    if out not in _pending_flushes:
-        _pending_flushes.add(out)
-        loop.call_later(0.05, _flush, out)
-
-
-def _flush(out: t.TextIO) -> None:
-    _pending_flushes.discard(out)
-    try:
-        out.flush()
-    except (OSError, ValueError):  # a closed or broken terminal must not stop the service
-        pass
+    out.flush()
 
 
 class LambdaService:
