@@ -74,6 +74,17 @@ class Serverlite:
                 self.ready_after = time.monotonic() - self.started
                 self._ready.set()
 
+    def wait_for_line(self, fragment: str, timeout: float = 30) -> str:
+        """The first output line containing `fragment`; function output reaches the terminal through a pipe
+        of its own, so it may come a moment after the response it belongs to."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if fragment in line:
+                    return line
+            time.sleep(0.05)
+        raise AssertionError(f"no line with {fragment!r}:\n" + "\n".join(self.lines[-40:]))
+
     def wait_ready(self, timeout: float = 60) -> Serverlite:
         if not self._ready.wait(timeout):
             self.stop(signal.SIGKILL)

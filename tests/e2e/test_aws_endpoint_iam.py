@@ -30,5 +30,5 @@ def test_invoke_without_lambda_invoke_policy_is_denied(start_serverlite):
         "lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:Callee "
         "because no identity-based policy allows the lambda:InvokeFunction action"
     )
-    assert any(expected in line for line in server.lines), "\n".join(server.lines)
+    server.wait_for_line(expected)
     assert not any("callee got" in line for line in server.lines)

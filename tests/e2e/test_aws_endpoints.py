@@ -131,4 +131,4 @@ def test_function_logs_reach_cloudwatch_and_the_logs_command(music):
 def test_one_function_invokes_another(start_serverlite):
     server = start_serverlite("--template", str(CHAINED)).wait_ready()
     assert server.request("GET", "/Prod/double?n=21") == (200, {"callee_said": {"doubled": 42}})
-    assert any('[Callee] callee got {"n": 21}' in line for line in server.lines)
+    server.wait_for_line('[Callee] callee got {"n": 21}')

@@ -68,13 +68,7 @@ def dynamodb_pid(data_dir: Path) -> int:
 
 
 def wait_for_line(server: Serverlite, fragment: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for line in list(server.lines):
-            if fragment in line:
-                return line
-        time.sleep(0.05)
-    raise AssertionError(f"no line with {fragment!r}:\n" + "\n".join(server.lines[-40:]))
+    return server.wait_for_line(fragment, timeout)
 
 
 class Writers:
