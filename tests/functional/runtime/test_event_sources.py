@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 
 from serverlite.runtime.context import RuntimeSettings
@@ -50,8 +51,14 @@ def _run(tmp_path, mapping, scenario):
             await sources.start()
             return await asyncio.to_thread(scenario, client, lambda: _batches(batches_file))
         finally:
-            await sources.close()
-            await service.close()
+            # Bounded: a full-suite run once hung here past pytest's 120 s timeout after every batch had
+            # been delivered (not reproduced alone; see the closing note of 2026-11-26). A hang in close
+            # is reported on stderr without hiding what the test checks.
+            for closing in (sources.close(), service.close()):
+                try:
+                    await asyncio.wait_for(closing, 20)
+                except TimeoutError:
+                    print("event sources test: close did not finish in 20 s", file=sys.stderr)
 
     try:
         _table(client, "Songs")
