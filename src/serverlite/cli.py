@@ -15,6 +15,19 @@ from serverlite.logs.cli import logs_command
 __all__ = ["main"]
 
 
+def _template_option(*, exists: bool = False) -> t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]]:
+    """`--template/-t`, shared by every command that reads the template."""
+    return click.option(
+        "--template",
+        "-t",
+        "template",
+        default="template.yaml",
+        show_default=True,
+        type=click.Path(dir_okay=False, exists=exists, path_type=Path),
+        help="SAM or CloudFormation template.",
+    )
+
+
 @click.group()
 @click.version_option(__version__, prog_name="serverlite")
 def main() -> None:
@@ -22,15 +35,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--template",
-    "-t",
-    "template",
-    default="template.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SAM or CloudFormation template.",
-)
+@_template_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=3000, show_default=True, type=int, help="Gateway port.")
 @click.option("--dynamodb-port", default=8000, show_default=True, type=int, help="Embedded DynamoDB port.")
@@ -148,15 +153,7 @@ def start(
 
 
 _LOCAL_OPTIONS = [
-    click.option(
-        "--template",
-        "-t",
-        "template",
-        default="template.yaml",
-        show_default=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="SAM or CloudFormation template.",
-    ),
+    _template_option(),
     click.option(
         "--dynamodb-endpoint",
         metavar="URL",
@@ -282,15 +279,7 @@ def test_invoke(
 
 
 @main.command()
-@click.option(
-    "--template",
-    "-t",
-    "template",
-    default="template.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="SAM or CloudFormation template.",
-)
+@_template_option(exists=True)
 @click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
 @click.option(
     "--stage", metavar="NAME", help="Stage whose base path prefixes the paths [default: the template's own]."
@@ -318,15 +307,7 @@ main.add_command(logs_command, "logs")
 
 
 @main.command()
-@click.option(
-    "--template",
-    "-t",
-    "template",
-    default="template.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="SAM or CloudFormation template.",
-)
+@_template_option(exists=True)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),

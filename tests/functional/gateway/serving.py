@@ -33,17 +33,31 @@ class Served:
         body: bytes | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         """One request on a new connection; headers are sent exactly as given."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.putrequest(method, target, skip_accept_encoding=True)
-        for name, value in headers or []:
-            conn.putheader(name, value)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, dict(response.getheaders()), data
+        status, response_headers, data = raw_request(self.port, method, target, headers, body)
+        return status, dict(response_headers), data
+
+
+def raw_request(
+    port: int,
+    method: str,
+    target: str,
+    headers: list[tuple[str, str]] | None = None,
+    body: bytes | None = None,
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """One request on a new connection, headers sent exactly as given (a `Host` among them replaces
+    http.client's own); the response's headers as sent, in order."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    skip_host = any(name.lower() == "host" for name, _ in headers or [])
+    conn.putrequest(method, target, skip_host=skip_host, skip_accept_encoding=True)
+    for name, value in headers or []:
+        conn.putheader(name, value)
+    if body is not None:
+        conn.putheader("Content-Length", str(len(body)))
+    conn.endheaders(body)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, response.getheaders(), data
 
 
 @contextlib.contextmanager

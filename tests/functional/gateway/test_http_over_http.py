@@ -10,7 +10,6 @@ backends (https://docs.aws.amazon.com/apigateway/latest/api/API_IntegrationRespo
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import socket
 import threading
@@ -22,6 +21,8 @@ from aiohttp import web
 from serverlite.gateway.gateway import Gateway
 from serverlite.gateway.server import GatewayServer
 from serverlite.template.model import Integration, Method, MethodResponse, Resource, RestApi, Stage
+
+from .serving import raw_request
 
 
 class _NoLambda:
@@ -164,17 +165,7 @@ class _Served:
         headers: list[tuple[str, str]] | None = None,
         body: bytes | None = None,
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.putrequest(method, target, skip_accept_encoding=True)
-        for name, value in headers or []:
-            conn.putheader(name, value)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, response.getheaders(), data
+        return raw_request(self.port, method, target, headers, body)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ RESOURCE_NOT_FOUND, WAF_FILTERED (no local cause produces them).
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 from collections.abc import Iterator
@@ -40,7 +39,7 @@ from serverlite.template.model import (
 )
 
 from ..conftest import make_function
-from .serving import serve
+from .serving import raw_request, serve
 
 FUNCTIONS = [
     make_function("handlers.echo", name="Echo"),
@@ -197,18 +196,7 @@ class _Served:
         headers: list[tuple[str, str]] | None = None,
         body: bytes | None = None,
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        skip_host = any(name.lower() == "host" for name, _ in headers or [])
-        conn.putrequest(method, target, skip_host=skip_host, skip_accept_encoding=True)
-        for name, value in headers or []:
-            conn.putheader(name, value)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, response.getheaders(), data
+        return raw_request(self.port, method, target, headers, body)
 
     def event(
         self,
