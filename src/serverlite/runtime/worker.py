@@ -122,7 +122,11 @@ class ExecutionEnvironment:
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         status = SUCCESS
         try:
-            payload, error_type = await asyncio.wait_for(asyncio.shield(self._result), self.function.timeout)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the result and loses a
+            # cancellation that arrives as the result does, so a caller being stopped (an event source
+            # poller at shutdown) would run on (tests/unit/runtime/test_cancellation.py).
+            async with asyncio.timeout(self.function.timeout):
+                payload, error_type = await asyncio.shield(self._result)
         except TimeoutError:
             elapsed = time.monotonic() - started
             self._platform.timed_out(request_id, elapsed)
