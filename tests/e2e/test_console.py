@@ -16,6 +16,8 @@ from tests.functional.console.stack import ConsoleStack
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
+# Assertions wait up to 30 s (Playwright's default is 5 s): a loaded machine may need that for a cold start.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google's hosts, which this closed

@@ -10,7 +10,7 @@ import typing as t
 from collections.abc import Mapping
 
 from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.invoker import FunctionNotFound, InvocationResult
+from serverlite.runtime.invoker import REQUEST_LIMIT, FunctionNotFound, InvocationResult, PayloadTooLarge
 from serverlite.runtime.pool import FunctionPool
 from serverlite.runtime.worker import ExecutionEnvironment, OutputSink
 from serverlite.template.model import Function
@@ -117,6 +117,8 @@ class LambdaService:
     ) -> InvocationResult:
         """Run `function` with `event` (JSON bytes); see `Invoker.invoke` for `throttle`."""
         pool = self.pool(function)
+        if len(event) > REQUEST_LIMIT:
+            raise PayloadTooLarge(len(event))
         return await pool.invoke(
             event, trace_id=trace_id or new_trace_id(), client_context=client_context, throttle=throttle
         )

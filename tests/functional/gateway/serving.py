@@ -78,7 +78,9 @@ def serve(
     async def main() -> None:
         service = LambdaService(
             {f.logical_id: f for f in functions},
-            RuntimeSettings(data_dir=data_dir),
+            # INIT gets a minute, not Lambda's 10 s: sixteen cold starts at once on a loaded 2-core machine
+            # can take longer (the limit itself: tests/functional/runtime/test_lambda_service.py).
+            RuntimeSettings(data_dir=data_dir, init_timeout=60.0),
             output=lambda *args: None,
         )
         gateway = (make_gateway or _default_gateway)(apis, service)
