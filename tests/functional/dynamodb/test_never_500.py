@@ -6,37 +6,16 @@ Sent as raw HTTP to the session server (boto3 refuses to build most of them). Th
 
 from __future__ import annotations
 
-import http.client
-import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.functional.dynamodb.dynamodb_server import ServerProcess
+from tests.functional.dynamodb.wire import post, validation
 
-_VALIDATION = "com.amazon.coral.validate#ValidationException"
 _SERIALIZATION = "com.amazon.coral.service#SerializationException"
-
-
-def post(server: ServerProcess, operation: str, body: bytes | dict[str, Any]) -> tuple[int, Any]:
-    """One raw request; the status and the decoded JSON answer."""
-    parts = urlsplit(server.endpoint)
-    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"DynamoDB_20120810.{operation}"}
-    try:
-        connection.request("POST", "/", body=data, headers=headers)
-        response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        connection.close()
-
-
-def validation(message: str) -> tuple[int, dict[str, str]]:
-    return 400, {"__type": _VALIDATION, "message": message}
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def apply_update(update: UpdateExpression, item: Item) -> Item:
     old = item
     new = dict(item)  # top-level attributes are replaced, never changed in place ...
     copied: set[str] = set()
-    for action in update.actions:
+    for action in _in_applying_order(update.actions):
         head = action.path.parts[0]
         if len(action.path.parts) > 1 and isinstance(head, str) and head in new and head not in copied:
             copied.add(head)  # ... but a nested path changes its attribute: that one gets a copy
@@ -55,6 +55,30 @@ def apply_update(update: UpdateExpression, item: Item) -> Item:
         else:
             _PATH_ACTIONS[action.section](new, action)
     return new
+
+
+def _in_applying_order(actions: tuple[SetAction | PathAction, ...]) -> list[SetAction | PathAction]:
+    """The actions in an order that keeps list indexes on the list's original positions.
+
+    Every action addresses the item as it was (Expressions.UpdateExpressions.html), and paths never
+    overlap (names.py), so only list positions can interfere: SETs go first, by path (elements past
+    the end are appended "sorted in order by element number"), then ADD and DELETE, then the REMOVEs,
+    the last position first, so that no removal shifts a position another action names.
+    """
+    sets = sorted((a for a in actions if isinstance(a, SetAction)), key=lambda a: _path_key(a.path))
+    changes = [a for a in actions if isinstance(a, PathAction) and a.section != "REMOVE"]
+    removals = sorted(
+        (a for a in actions if isinstance(a, PathAction) and a.section == "REMOVE"),
+        key=lambda a: _path_key(a.path),
+        reverse=True,
+    )
+    return [*sets, *changes, *removals]
+
+
+def _path_key(path: Path) -> tuple[tuple[int, str | int], ...]:
+    """Orders paths part by part, list positions numerically (names and positions never share a
+    position of two non-conflicting paths)."""
+    return tuple((1, part) if isinstance(part, int) else (0, part) for part in path.parts)
 
 
 def _copy(value: Any) -> Any:
