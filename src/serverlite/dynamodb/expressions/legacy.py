@@ -30,6 +30,7 @@ from serverlite.dynamodb.expressions.ast import (
     Value,
 )
 from serverlite.dynamodb.expressions.key_condition import KeyCondition
+from serverlite.dynamodb.expressions.update import LEGACY_VALUE
 from serverlite.dynamodb.values import AttributeValue, compare, type_of, validate_value
 
 __all__ = [
@@ -214,7 +215,7 @@ def attribute_updates(updates: dict[str, Any] | None) -> UpdateExpression | None
 def _update_action(path: Path, action: str, value: AttributeValue | None) -> SetAction | PathAction:
     if value is None:
         return PathAction("REMOVE", path)
-    operand = Value(":legacy", value)
+    operand = Value(LEGACY_VALUE, value)
     if action == "PUT":
         return SetAction(path, operand)
     if action == "ADD" and type_of(value) == "L":

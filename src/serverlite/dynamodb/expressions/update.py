@@ -29,11 +29,14 @@ from serverlite.dynamodb.values import (
     values_equal,
 )
 
-__all__ = ["apply_update"]
+__all__ = ["LEGACY_VALUE", "apply_update"]
 
 _MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
 _WRONG_TYPE = "An operand in the update expression has an incorrect data type"
 _INVALID_PATH = "The document path provided in the update expression is invalid for update"
+_TYPE_MISMATCH = "Type mismatch for attribute to update"
+# The placeholder name legacy.py gives an AttributeUpdates value.
+LEGACY_VALUE = ":legacy"
 
 
 def apply_update(update: UpdateExpression, item: Item) -> Item:
@@ -163,7 +166,7 @@ def _add(item: Item, action: PathAction) -> None:
         extra = [m for m in value[kind] if not _member_of(kind, m, current[kind])]
         _assign(item, action.path, {kind: [*current[kind], *extra]})
     else:
-        raise ValidationException(_WRONG_TYPE)
+        raise ValidationException(_mismatch(action))
 
 
 def _delete(item: Item, action: PathAction) -> None:
@@ -173,12 +176,19 @@ def _delete(item: Item, action: PathAction) -> None:
         return
     kind = type_of(value)
     if type_of(current) != kind:
-        raise ValidationException(_WRONG_TYPE)
+        raise ValidationException(_mismatch(action))
     remaining = [m for m in current[kind] if not _member_of(kind, m, value[kind])]
     if remaining:
         _assign(item, action.path, {kind: remaining})
     else:
         _remove(item, PathAction("REMOVE", action.path))
+
+
+def _mismatch(action: PathAction) -> str:
+    """A value that does not fit the attribute: legacy AttributeUpdates say so in their own words,
+    "Type mismatch for attribute to update" (one of UpdateItem's messages listed at
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html)."""
+    return _TYPE_MISMATCH if action.value is not None and action.value.name == LEGACY_VALUE else _WRONG_TYPE
 
 
 def _member_of(kind: str, member: str, members: list[str]) -> bool:
