@@ -220,3 +220,63 @@ def test_an_attribute_defined_twice(server: ServerProcess, second_type: str) -> 
     definitions = [*_WITH_B, {"AttributeName": "b", "AttributeType": second_type}]
     answer = _create(server, AttributeDefinitions=definitions, GlobalSecondaryIndexes=[_index()])
     assert answer == validation("Cannot have two attributes with the same name")
+
+
+def test_a_transaction_over_4_mb(server: ServerProcess, table: str) -> None:
+    # nubo-db/dynamodb-conformance tests/tier3/limits/transactionLimits.test.ts (run against AWS): ten items
+    # of 350 KB pass, twelve (4.2 MB) are a ValidationException; the 4 MB limit:
+    # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html.
+    def puts(count: int, prefix: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "Put": {
+                    "TableName": table,
+                    "Item": {"pk": {"S": f"{prefix}{i}"}, "sk": {"N": "1"}, "p": {"S": "x" * 350_000}},
+                }
+            }
+            for i in range(count)
+        ]
+
+    assert post(server, "TransactWriteItems", {"TransactItems": puts(10, "ok")}) == (200, {})
+    assert post(server, "TransactWriteItems", {"TransactItems": puts(12, "big")}) == validation(
+        "Transaction request cannot be larger than 4 MB"
+    )
+
+
+def test_index_keys_are_keys_in_size(server: ServerProcess) -> None:
+    # 2,048 bytes for a partition key and 1,024 for a sort key, an index's included
+    # (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-partition-sort-keys);
+    # worded as for the table's keys (dynalite db/index.js, observed AWS).
+    name = f"IndexKeys-{uuid.uuid4().hex[:8]}"
+    definitions = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "h", "r")]
+    index = {
+        "IndexName": "by-h-r",
+        "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}, {"AttributeName": "r", "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"},
+    }
+    created = post(
+        server,
+        "CreateTable",
+        {
+            "TableName": name,
+            "AttributeDefinitions": definitions,
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "GlobalSecondaryIndexes": [index],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )
+    assert created[0] == 200, created
+    item = {"pk": {"S": "a"}, "h": {"S": "h" * 2048}, "r": {"S": "r" * 1024}}
+    assert post(server, "PutItem", {"TableName": name, "Item": item}) == (200, {})
+    assert post(
+        server, "PutItem", {"TableName": name, "Item": {**item, "h": {"S": "h" * 2049}}}
+    ) == validation(
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+    )
+    assert post(
+        server, "PutItem", {"TableName": name, "Item": {**item, "r": {"S": "r" * 1025}}}
+    ) == validation(
+        "One or more parameter values were invalid: "
+        "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+    )
+    post(server, "DeleteTable", {"TableName": name})
