@@ -24,7 +24,6 @@ import functools
 import itertools
 import os
 import pathlib
-import signal
 import sys
 import uuid
 import zlib
@@ -39,6 +38,7 @@ from serverlite.dynamodb.storage.database import DATABASE_FILE, open_database
 from serverlite.dynamodb.streams.retention import StreamTrimmer
 from serverlite.dynamodb.ttl import TimeToLiveSweeper
 from serverlite.iam.registry import CREDENTIALS_FILE, RegistryFile
+from serverlite.lifecycle import run_until_stopped
 
 __all__ = ["MAX_REQUEST_BYTES", "DynamoDBServer", "Listener", "make_responder", "run", "start"]
 
@@ -177,7 +177,7 @@ def run(
             access = AccessControl(registry, database, region, account_id)
         core = DynamoDBServer(database, region=region, account_id=account_id, access=access)
         sweeper = TimeToLiveSweeper(database, clock=core.environment.clock, interval=ttl_interval)
-        asyncio.run(_serve(core, sweeper, StreamTrimmer(database), host, port))
+        run_until_stopped(lambda stop: _serve(core, sweeper, StreamTrimmer(database), host, port, stop))
     finally:
         database.close()
 
@@ -187,12 +187,13 @@ def _warn(line: str) -> None:
 
 
 async def _serve(
-    core: DynamoDBServer, sweeper: TimeToLiveSweeper, trimmer: StreamTrimmer, host: str, port: int
+    core: DynamoDBServer,
+    sweeper: TimeToLiveSweeper,
+    trimmer: StreamTrimmer,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
 ) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     listener = await start(core, host, port)
     real_port = listener.port
     sweeping = asyncio.create_task(sweeper.run())
