@@ -164,8 +164,13 @@ def commit_failed(error: BaseException) -> tuple[int, bytes]:
     return render_error(InternalServerError())
 
 
+def _not_json(constant: str) -> Any:
+    """NaN, Infinity and -Infinity are not JSON (RFC 8259); Python's decoder would take them."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 # json.loads without its per-call checks, for the usual body: UTF-8 text of a JSON object.
-_decode_text = json.JSONDecoder().decode
+_decode_text = json.JSONDecoder(parse_constant=_not_json).decode
 
 
 def _decode(body: bytes) -> dict[str, Any] | None:
@@ -175,7 +180,7 @@ def _decode(body: bytes) -> dict[str, Any] | None:
         if body[0] == 0x7B and len(body) > 1 and body[1]:  # "{" and not UTF-16/32: what json.loads
             request = _decode_text(body.decode("utf-8", "surrogatepass"))  # detects as UTF-8
         else:
-            request = json.loads(body)
+            request = json.loads(body, parse_constant=_not_json)
     except (UnicodeDecodeError, ValueError, RecursionError):
         # RecursionError: nested deeper than the decoder goes (a 200,000-deep body); refused as
         # unreadable, like any body that is not JSON (scylladb test/alternator/test_manual_requests.py

@@ -8,6 +8,7 @@ nubo-db/dynamodb-conformance (tests/tier3/error-messages/createTable.test.ts, pu
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -57,13 +58,35 @@ NESTING_TOO_DEEP = (
 )
 
 
+class _NullMember(Exception):
+    """A JSON null where a list or map holds structures; `parts` is its path, built on the way up."""
+
+    def __init__(self, parts: list[str]) -> None:
+        super().__init__("null member")
+        self.parts = parts
+
+
 def check_shape(value: Any, spec: Any) -> None:
     """Raise SerializationException when a member's JSON type does not fit the spec.
 
     Raises:
         ValidationException: an AttributeValue nested deeper than NESTING_LIMIT (found while its
-            JSON types are checked, so that no check recurses without bound).
+            JSON types are checked, so that no check recurses without bound), or a null member of
+            a list or map of structures (``Value null at 'tags.1.member' failed to satisfy
+            constraint: Member must not be null``, Coral's not-null wording; AWS's answer to a null
+            list member is not recorded).
     """
+    try:
+        _check(value, spec)
+    except _NullMember as null:
+        where = ".".join(null.parts)
+        raise ValidationException(
+            f"1 validation error detected: Value null at '{where}' failed to satisfy constraint: "
+            "Member must not be null"
+        ) from None
+
+
+def _check(value: Any, spec: Any) -> None:
     if value is None:
         return
     if spec is ATTRIBUTE_VALUE:
@@ -83,21 +106,29 @@ def _check_structure(value: Any, spec: dict[str, Any]) -> None:
         name, member = next(iter(value.items()))
         member_spec = spec.get(name)
         if member_spec is not None and member is not None:
-            check_shape(member, member_spec)
+            _check_member(name, member, member_spec)
         return
     if len(value) < len(spec):  # a request, mostly: check only the members present, ...
         try:
             for name, member in value.items():
                 member_spec = spec.get(name)
                 if member_spec is not None and member is not None:
-                    check_shape(member, member_spec)
+                    _check(member, member_spec)
             return
         except Exception:  # noqa: BLE001 - ... and when one fails, again in order, for the right error
             pass
     for name, member_spec in spec.items():
         member = value.get(name)
         if member is not None:
-            check_shape(member, member_spec)
+            _check_member(name, member, member_spec)
+
+
+def _check_member(name: str, member: Any, spec: Any) -> None:
+    try:
+        _check(member, spec)
+    except _NullMember as null:
+        null.parts.insert(0, name[0].lower() + name[1:])
+        raise
 
 
 def _expect_container(value: Any, kind: type, scalar_message: str) -> None:
@@ -126,8 +157,17 @@ def _check_collection(value: Any, spec: tuple[str, Any]) -> None:
     if member_spec is ATTRIBUTE_VALUE:  # items, keys and placeholders: most of every request
         _check_attribute_values(members, 1)
         return
-    for member in members:
-        check_shape(member, member_spec)
+    keys = range(1, len(value) + 1) if kind == "List" else value.keys()
+    for key, member in zip(keys, members, strict=True):
+        if member is None:
+            if not isinstance(member_spec, str):  # structures, lists and maps; strings are checked later
+                raise _NullMember([str(key), "member"])
+            continue
+        try:
+            _check(member, member_spec)
+        except _NullMember as null:
+            null.parts[:0] = [str(key), "member"]
+            raise
 
 
 def _check_attribute_values(members: Any, depth: int) -> None:
@@ -155,7 +195,7 @@ def _check_attribute_value(value: Any, depth: int) -> None:
             _expect_container(member, dict, "Expected map or null")
             _check_nested(member.values(), depth + 1)
         else:
-            check_shape(member, spec)
+            _check(member, spec)
 
 
 def _check_nested(members: Any, level: int) -> None:
@@ -188,6 +228,8 @@ def _string(value: Any) -> None:
 
 def _long(value: Any) -> None:
     _scalar(value, (int, float), "an Long")
+    if type(value) is float and not math.isfinite(value):  # 1e999 decodes to inf: no Long holds it
+        raise SerializationException(f"class {_NUMBER_CLASS} can not be converted to an Long")
 
 
 def _boolean(value: Any) -> None:

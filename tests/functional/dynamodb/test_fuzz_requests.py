@@ -6,6 +6,12 @@ leave a request valid) or a 4xx whose body is AWS-shaped (`__type` and a message
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html shows) -- never a
 500, a hang or a dead server. After each test the server still answers a valid request.
 
+Issue 19 adds generators for what once crashed the server: nesting deeper than any limit (values, JSON,
+expressions), expressions past 4 KB or with hundreds of operators, extreme numbers (exponents of 20 digits,
+hundreds of digits, NaN and 1e999 where a JSON number belongs) and JSON nulls or odd types at every level of
+a request. Besides the checks here, the suite fails any test during which the server answered 500
+(tests/server_errors.py).
+
 Examples are bounded (``_EXAMPLES`` per test, no shrinking deadline) so the file runs in well under 60 s.
 """
 
@@ -127,6 +133,62 @@ _TOKENS = [
 ]  # fmt: skip
 _expression_text = st.lists(st.sampled_from(_TOKENS), max_size=25).map("".join) | st.text(max_size=40)
 
+# Odd values for any member: nulls, empty and wrong containers, extreme JSON numbers, deep junk.
+_odd = st.sampled_from(
+    [None, [], {}, "", 0, -1, 1.5, 2**70, -(2**70), 1e308, True, [None], {"": None}, [[[[[]]]]], {"S": None}]
+)
+# Number texts at and past DynamoDB's limits (38 digits, 1E-130 .. 9.99E+125) and Decimal's.
+_extreme_number = st.sampled_from(
+    [
+        "1e99999999999999999999999",
+        "-1e-99999999999999999999999",
+        "0e99999999999999999999999",
+        "1E+126",
+        "9.9999999999999999999999999999999999999E+125",
+        "1E-130",
+        "1E-131",
+        "-0",
+        "1." + "0" * 300 + "1",
+        "9" * 39,
+        "9" * 38,
+        "." + "0" * 200 + "1",
+        "1e",
+        "--1",
+        "NaN",
+        "Infinity",
+    ]
+) | st.builds(
+    lambda digits, exponent: f"{digits}e{exponent}", st.integers(0, 10**40), st.integers(-(10**22), 10**22)
+)
+# JSON numbers where a Long belongs, written as raw JSON text (NaN and Infinity are not JSON).
+_extreme_json_number = st.sampled_from(
+    ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1e-999", "-0", "9" * 400]
+)
+
+
+def _nested_value(depth: int, leaf: dict[str, t.Any], kinds: list[str]) -> dict[str, t.Any]:
+    """An AttributeValue `depth` containers deep (M and L in the given rotation)."""
+    value = leaf
+    for level in range(depth):
+        value = {"M": {"x": value}} if kinds[level % len(kinds)] == "M" else {"L": [value]}
+    return value
+
+
+# Expressions long or nested far past DynamoDB's limits (4 KB, 300 operators, 32-level paths).
+_long_expression = st.one_of(
+    st.integers(1, 3000).map(lambda n: "(" * n + "Released < :y" + ")" * n),
+    st.integers(1, 1500).map(lambda n: "NOT " * n + "Released < :y"),
+    st.integers(1, 700).map(lambda n: " AND ".join(["Released < :y"] * n)),
+    st.integers(1, 700).map(lambda n: " OR ".join(["attribute_exists(Artist)"] * n)),
+    st.integers(1, 2500).map(lambda n: "Released < " + "size(" * n + "Artist" + ")" * n),
+    st.integers(1, 2500).map(lambda n: "Released < " + "f(" * n + "Artist" + ")" * n),
+    st.integers(1, 1500).map(lambda n: "Meta" + ".Hits" * n),
+    st.integers(1, 1500).map(lambda n: "Meta" + "[0]" * n),
+    st.integers(1, 400).map(lambda n: "SET a = " + "list_append(" * n + "b, c)" * n),
+    st.integers(1, 400).map(lambda n: "SET " + ", ".join(f"a{i} = a{i} + :one" for i in range(n))),
+    st.integers(1, 2000).map(lambda n: "Released IN (" + ", ".join([":y"] * n) + ")"),
+)
+
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
@@ -234,8 +296,14 @@ def _mutate(data: st.DataObject, request: dict[str, t.Any]) -> dict[str, t.Any]:
         for key in path[:-1]:
             parent = parent[key]
         key = path[-1]
-        edit = data.draw(st.sampled_from(["delete", "replace", "rename", "retype", "scalar", "wrap"]))
-        if edit == "delete":
+        edit = data.draw(
+            st.sampled_from(["delete", "replace", "rename", "retype", "scalar", "wrap", "null", "odd"])
+        )
+        if edit == "null":
+            parent[key] = None
+        elif edit == "odd":
+            parent[key] = copy.deepcopy(data.draw(_odd))
+        elif edit == "delete":
             del parent[key]
         elif edit == "replace":
             parent[key] = data.draw(_json)
@@ -313,6 +381,94 @@ def test_mutated_valid_expression(wire: _Wire, operation: str, data: st.DataObje
     field = data.draw(st.sampled_from(_EXPRESSION_FIELDS[operation]))
     request[field] = _mutate_text(data, request[field])
     assert_answered_sanely(wire, operation, json.dumps(request).encode())
+
+
+def _slots(value: t.Any, prefix: tuple[t.Any, ...] = ()) -> list[tuple[t.Any, ...]]:
+    """Paths to every AttributeValue of a request (a dict with one type key)."""
+    found = []
+    if (
+        isinstance(value, dict)
+        and len(value) == 1
+        and next(iter(value)) in ("S", "N", "B", "SS", "NS", "BOOL", "M", "L")
+    ):
+        found.append(prefix)
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    )
+    for key, child in children:
+        found.extend(_slots(child, (*prefix, key)))
+    return found
+
+
+def _replace(request: dict[str, t.Any], path: tuple[t.Any, ...], value: t.Any) -> dict[str, t.Any]:
+    copied = copy.deepcopy(request)
+    parent = copied
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return copied
+
+
+@_SETTINGS
+@given(operation=st.sampled_from(sorted(_VALID)), data=st.data())
+def test_deeply_nested_values(wire: _Wire, operation: str, data: st.DataObject) -> None:
+    """Values from 1 to 700 containers deep (DynamoDB allows 32) in any AttributeValue of a request."""
+    depth = data.draw(st.integers(1, 700))
+    kinds = data.draw(st.lists(st.sampled_from(["M", "L"]), min_size=1, max_size=3))
+    leaf = data.draw(st.sampled_from([{"S": "x"}, {"N": "1"}, {"M": {}}, {"L": []}, {"NULL": True}]))
+    path = data.draw(st.sampled_from(_slots(_VALID[operation])))
+    request = _replace(_VALID[operation], path, _nested_value(depth, leaf, kinds))
+    assert_answered_sanely(wire, operation, json.dumps(request).encode())
+
+
+@_SETTINGS
+@given(
+    operation=st.sampled_from(_OPERATIONS),
+    depth=st.integers(1, 300_000),
+    opener=st.sampled_from(["[", '{"a":']),
+)
+def test_deeply_nested_json(wire: _Wire, operation: str, depth: int, opener: str) -> None:
+    """A body nested deeper than any JSON decoder goes (up to 300,000 levels)."""
+    closer = "]" if opener == "[" else "}"
+    body = '{"TableName": "' + _TABLE + '", "Item": ' + opener * depth + "1" + closer * depth + "}"
+    assert_answered_sanely(wire, operation, body.encode())
+
+
+@_SETTINGS
+@given(operation=st.sampled_from(sorted(_VALID)), data=st.data())
+def test_long_expression(wire: _Wire, operation: str, data: st.DataObject) -> None:
+    """Expressions of thousands of characters, hundreds of operators or thousands of nesting levels."""
+    request = copy.deepcopy(_VALID[operation])
+    field = data.draw(st.sampled_from(_EXPRESSION_FIELDS[operation]))
+    request[field] = data.draw(_long_expression)
+    assert_answered_sanely(wire, operation, json.dumps(request).encode())
+
+
+@_SETTINGS
+@given(operation=st.sampled_from(sorted(_VALID)), data=st.data())
+def test_extreme_numbers(wire: _Wire, operation: str, data: st.DataObject) -> None:
+    """Number texts past every limit wherever an N, NS member or placeholder number goes."""
+    number = data.draw(_extreme_number)
+    path = data.draw(st.sampled_from(_slots(_VALID[operation])))
+    kind = data.draw(st.sampled_from(["N", "NS"]))
+    request = _replace(_VALID[operation], path, {"N": number} if kind == "N" else {"NS": [number, "1"]})
+    assert_answered_sanely(wire, operation, json.dumps(request).encode())
+
+
+@_SETTINGS
+@given(
+    operation=st.sampled_from(["Query", "Scan", "ListTables", "CreateTable", "UpdateTable"]),
+    member=st.sampled_from(["Limit", "Segment", "TotalSegments", "ReadCapacityUnits"]),
+    number=_extreme_json_number,
+)
+def test_extreme_json_numbers(wire: _Wire, operation: str, member: str, number: str) -> None:
+    """NaN, Infinity, 1e999 and 400-digit integers where a JSON number (a Long) belongs."""
+    if member == "ReadCapacityUnits":
+        members = f'"ProvisionedThroughput": {{"ReadCapacityUnits": {number}, "WriteCapacityUnits": 1}}'
+    else:
+        members = f'"{member}": {number}'
+    body = f'{{"TableName": "{_TABLE}", {members}}}'
+    assert_answered_sanely(wire, operation, body.encode())
 
 
 _ITEM = _VALID["PutItem"]["Item"]

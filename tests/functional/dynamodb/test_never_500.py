@@ -6,37 +6,16 @@ Sent as raw HTTP to the session server (boto3 refuses to build most of them). Th
 
 from __future__ import annotations
 
-import http.client
-import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.functional.dynamodb.dynamodb_server import ServerProcess
+from tests.functional.dynamodb.wire import post, validation
 
-_VALIDATION = "com.amazon.coral.validate#ValidationException"
 _SERIALIZATION = "com.amazon.coral.service#SerializationException"
-
-
-def post(server: ServerProcess, operation: str, body: bytes | dict[str, Any]) -> tuple[int, Any]:
-    """One raw request; the status and the decoded JSON answer."""
-    parts = urlsplit(server.endpoint)
-    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"DynamoDB_20120810.{operation}"}
-    try:
-        connection.request("POST", "/", body=data, headers=headers)
-        response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        connection.close()
-
-
-def validation(message: str) -> tuple[int, dict[str, str]]:
-    return 400, {"__type": _VALIDATION, "message": message}
 
 
 @pytest.fixture(scope="module")
@@ -298,13 +277,44 @@ def test_arithmetic_on_38_digits_is_exact(server: ServerProcess, table: str) -> 
 
 
 def test_a_null_table_list_in_batch_write_item(server: ServerProcess, table: str) -> None:
-    # A null where the table's list of writes belongs fails the list's length rules, echoed as Java prints
-    # the map (request_echo.py); AWS's answer to this exact request is not recorded.
+    # A null where a list or map holds structures is refused with Coral's not-null wording, at its path
+    # (shapes.py; AWS's answer to this exact request is not recorded).
     answer = post(server, "BatchWriteItem", {"RequestItems": {table: None}})
     assert answer == validation(
-        f"1 validation error detected: Value '{{{table}=null}}' at 'requestItems' failed to satisfy constraint: "
-        "Map value must satisfy constraint: [Member must have length less than or equal to 25, "
-        "Member must have length greater than or equal to 1]"
+        f"1 validation error detected: Value null at 'requestItems.{table}.member' failed to satisfy constraint: "
+        "Member must not be null"
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_", "where"),
+    [
+        ("TagResource", {"ResourceArn": "arn", "Tags": [None]}, "tags.1.member"),
+        (
+            "BatchGetItem",
+            {"RequestItems": {"Tab": {"Keys": [None]}}},
+            "requestItems.Tab.member.keys.1.member",
+        ),
+        ("Scan", {"TableName": "Tab", "ScanFilter": {"a": None}}, "scanFilter.a.member"),
+        (
+            "CreateTable",
+            {"TableName": "Tab", "LocalSecondaryIndexes": [None]},
+            "localSecondaryIndexes.1.member",
+        ),
+        (
+            "TransactWriteItems",
+            {"TransactItems": [{"Put": {"TableName": "Tab", "Item": {"pk": {"S": "a"}}}}, None]},
+            "transactItems.2.member",
+        ),
+    ],
+    ids=["tags", "keys", "filter", "indexes", "transaction"],
+)
+def test_a_null_structure_in_a_list_or_map(
+    server: ServerProcess, operation: str, request_: dict[str, Any], where: str
+) -> None:
+    # Found by the fuzz tests (null members at every level): each was an AttributeError, a 500.
+    assert post(server, operation, request_) == validation(
+        f"1 validation error detected: Value null at '{where}' failed to satisfy constraint: Member must not be null"
     )
 
 
@@ -333,3 +343,19 @@ def test_update_table_checks_a_new_index_before_changing_anything(server: Server
     assert "GlobalSecondaryIndexes" not in described["Table"]
     assert described["Table"]["DeletionProtectionEnabled"] is False
     assert described["Table"]["AttributeDefinitions"] == [{"AttributeName": "pk", "AttributeType": "S"}]
+
+
+def test_partiql_nests_within_its_statement_size(server: ServerProcess, table: str) -> None:
+    # A statement holds 8,192 characters (botocore's PartiQLStatement shape); 3,000 parentheses around
+    # one condition once overflowed the parser's recursion.
+    statement = f'SELECT * FROM "{table}" WHERE ' + "(" * 3000 + "pk = 'a'" + ")" * 3000
+    status, answer = post(server, "ExecuteStatement", {"Statement": statement})
+    assert (status, len(answer["Items"])) == (200, 1)
+
+
+def test_a_partiql_literal_nests_at_most_32_levels(server: ServerProcess, table: str) -> None:
+    # The item's own limit (shapes.py): the tuple of INSERT is the item, its attributes nest 31 more.
+    deepest = f"INSERT INTO \"{table}\" VALUE {{'pk': 'p31', 'a': " + "[" * 31 + "1" + "]" * 31 + "}"
+    assert post(server, "ExecuteStatement", {"Statement": deepest}) == (200, {"Items": []})
+    too_deep = f"INSERT INTO \"{table}\" VALUE {{'pk': 'p3000', 'a': " + "[" * 3000 + "1" + "]" * 3000 + "}"
+    assert post(server, "ExecuteStatement", {"Statement": too_deep}) == validation(_NESTING)

@@ -30,6 +30,7 @@ from serverlite.dynamodb.expressions.ast import (
     Value,
 )
 from serverlite.dynamodb.expressions.key_condition import KeyCondition
+from serverlite.dynamodb.expressions.update import LEGACY_VALUE
 from serverlite.dynamodb.values import AttributeValue, compare, type_of, validate_value
 
 __all__ = [
@@ -60,9 +61,9 @@ OPERATORS = (
 _INVALID = "One or more parameter values were invalid: "
 _COUNTS = {"NULL": (0, 0), "NOT_NULL": (0, 0), "IN": (1, None), "BETWEEN": (2, 2)}
 _SCALARS = ("S", "N", "B")
+# EQ and NE take every type: "EQ is supported for all data types, including lists and maps"
+# (LegacyConditionalParameters.Conditions.html).
 _TYPES = {
-    "EQ": (*_SCALARS, "SS", "NS", "BS"),
-    "NE": (*_SCALARS, "SS", "NS", "BS"),
     "LE": _SCALARS,
     "LT": _SCALARS,
     "GE": _SCALARS,
@@ -214,7 +215,7 @@ def attribute_updates(updates: dict[str, Any] | None) -> UpdateExpression | None
 def _update_action(path: Path, action: str, value: AttributeValue | None) -> SetAction | PathAction:
     if value is None:
         return PathAction("REMOVE", path)
-    operand = Value(":legacy", value)
+    operand = Value(LEGACY_VALUE, value)
     if action == "PUT":
         return SetAction(path, operand)
     if action == "ADD" and type_of(value) == "L":
@@ -259,8 +260,8 @@ def _condition(path: Path, operator: str, values: list[AttributeValue]) -> Any:
         return Function("attribute_exists", (path,))
     if operator == "CONTAINS":
         return Function("contains", (path, operands[0]))
-    if operator == "NOT_CONTAINS":
-        return Not(Function("contains", (path, operands[0])))
+    if operator == "NOT_CONTAINS":  # an attribute that is not there fails it, as CONTAINS does
+        return And(Function("attribute_exists", (path,)), Not(Function("contains", (path, operands[0]))))
     if operator == "BEGINS_WITH":
         return Function("begins_with", (path, operands[0]))
     if operator == "IN":

@@ -69,6 +69,7 @@ _CONDITION_ORDER = (
     "function",
 )
 _UPDATE_FUNCTIONS = {"if_not_exists": 2, "list_append": 2}
+_ORDERINGS = ("<", "<=", ">", ">=")
 _CONDITION_FUNCTIONS = {
     "attribute_exists": 1,
     "attribute_not_exists": 1,
@@ -327,6 +328,9 @@ class ExpressionContext:
             )
 
     def _check_update_function(self, function: Function, findings: _Findings) -> None:
+        if function.name in _CONDITION_FUNCTIONS:
+            findings.add("unknown_function", _not_allowed(function, "an update"))
+            return
         if function.name not in _UPDATE_FUNCTIONS:
             findings.add("unknown_function", f"Invalid function name; function: {function.name}")
             return
@@ -370,10 +374,16 @@ class ExpressionContext:
                     findings.add("misused_function", _misused(operand))
             if isinstance(node, Comparison):
                 self._check_distinct(node.operator, (node.left, node.right), findings)
+                if node.operator in _ORDERINGS:
+                    self._check_orderable(node.operator, (node.left, node.right), findings)
             if isinstance(node, Between):
+                self._check_orderable("BETWEEN", (node.operand, node.low, node.high), findings)
                 self._check_between(node, findings)
 
     def _check_condition_function(self, function: Function, findings: _Findings) -> None:
+        if function.name in _UPDATE_FUNCTIONS:
+            findings.add("unknown_function", _not_allowed(function, "a condition"))
+            return
         if function.name not in _CONDITION_FUNCTIONS:
             findings.add("unknown_function", f"Invalid function name; function: {function.name}")
             return
@@ -394,6 +404,17 @@ class ExpressionContext:
                     "The first operand must be distinct from the remaining operands for "
                     f"this operator or function; operator: {operator}, first operand: {first}",
                 )
+
+    def _check_orderable(self, operator: str, operands: tuple[Any, ...], findings: _Findings) -> None:
+        """A value operand of an ordering comparison or BETWEEN must be S, N or B, whether or not the
+        comparison is ever evaluated; a path of another type just compares false. Verified against
+        DynamoDB by ExtendDB (tests/test_expr_operand_type_and_size.py): ``Incorrect operand type for
+        operator or function; operator or function: <, operand type: BOOL``, with the short type code."""
+        for operand in operands:
+            kind = self._immediate_type(operand)
+            if kind is not None and kind not in ("S", "N", "B"):
+                findings.add("function", _OPERAND_TYPE.format(operator, kind))
+                return
 
     def _check_between(self, node: Between, findings: _Findings) -> None:
         low, high = self._immediate_value(node.low), self._immediate_value(node.high)
@@ -532,6 +553,13 @@ def _boolean_children(node: Any) -> tuple[Any, ...]:
     if isinstance(node, Not):
         return (node.operand,)
     return ()
+
+
+def _not_allowed(function: Function, expression: str) -> str:
+    """An update function in a condition, or a condition function in an update (observed AWS text:
+    "The function is not allowed in a condition expression" for if_not_exists, quoted by projects
+    whose conditions it broke; the function named as in DynamoDB's other function errors)."""
+    return f"The function is not allowed in {expression} expression; function: {function.name}"
 
 
 def _misused(function: Function) -> str:

@@ -29,11 +29,14 @@ from serverlite.dynamodb.values import (
     values_equal,
 )
 
-__all__ = ["apply_update"]
+__all__ = ["LEGACY_VALUE", "apply_update"]
 
 _MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
 _WRONG_TYPE = "An operand in the update expression has an incorrect data type"
 _INVALID_PATH = "The document path provided in the update expression is invalid for update"
+_TYPE_MISMATCH = "Type mismatch for attribute to update"
+# The placeholder name legacy.py gives an AttributeUpdates value.
+LEGACY_VALUE = ":legacy"
 
 
 def apply_update(update: UpdateExpression, item: Item) -> Item:
@@ -45,7 +48,7 @@ def apply_update(update: UpdateExpression, item: Item) -> Item:
     old = item
     new = dict(item)  # top-level attributes are replaced, never changed in place ...
     copied: set[str] = set()
-    for action in update.actions:
+    for action in _in_applying_order(update.actions):
         head = action.path.parts[0]
         if len(action.path.parts) > 1 and isinstance(head, str) and head in new and head not in copied:
             copied.add(head)  # ... but a nested path changes its attribute: that one gets a copy
@@ -55,6 +58,30 @@ def apply_update(update: UpdateExpression, item: Item) -> Item:
         else:
             _PATH_ACTIONS[action.section](new, action)
     return new
+
+
+def _in_applying_order(actions: tuple[SetAction | PathAction, ...]) -> list[SetAction | PathAction]:
+    """The actions in an order that keeps list indexes on the list's original positions.
+
+    Every action addresses the item as it was (Expressions.UpdateExpressions.html), and paths never
+    overlap (names.py), so only list positions can interfere: SETs go first, by path (elements past
+    the end are appended "sorted in order by element number"), then ADD and DELETE, then the REMOVEs,
+    the last position first, so that no removal shifts a position another action names.
+    """
+    sets = sorted((a for a in actions if isinstance(a, SetAction)), key=lambda a: _path_key(a.path))
+    changes = [a for a in actions if isinstance(a, PathAction) and a.section != "REMOVE"]
+    removals = sorted(
+        (a for a in actions if isinstance(a, PathAction) and a.section == "REMOVE"),
+        key=lambda a: _path_key(a.path),
+        reverse=True,
+    )
+    return [*sets, *changes, *removals]
+
+
+def _path_key(path: Path) -> tuple[tuple[int, str | int], ...]:
+    """Orders paths part by part, list positions numerically (names and positions never share a
+    position of two non-conflicting paths)."""
+    return tuple((1, part) if isinstance(part, int) else (0, part) for part in path.parts)
 
 
 def _copy(value: Any) -> Any:
@@ -139,7 +166,7 @@ def _add(item: Item, action: PathAction) -> None:
         extra = [m for m in value[kind] if not _member_of(kind, m, current[kind])]
         _assign(item, action.path, {kind: [*current[kind], *extra]})
     else:
-        raise ValidationException(_WRONG_TYPE)
+        raise ValidationException(_mismatch(action))
 
 
 def _delete(item: Item, action: PathAction) -> None:
@@ -149,12 +176,19 @@ def _delete(item: Item, action: PathAction) -> None:
         return
     kind = type_of(value)
     if type_of(current) != kind:
-        raise ValidationException(_WRONG_TYPE)
+        raise ValidationException(_mismatch(action))
     remaining = [m for m in current[kind] if not _member_of(kind, m, value[kind])]
     if remaining:
         _assign(item, action.path, {kind: remaining})
     else:
         _remove(item, PathAction("REMOVE", action.path))
+
+
+def _mismatch(action: PathAction) -> str:
+    """A value that does not fit the attribute: legacy AttributeUpdates say so in their own words,
+    "Type mismatch for attribute to update" (one of UpdateItem's messages listed at
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html)."""
+    return _TYPE_MISMATCH if action.value is not None and action.value.name == LEGACY_VALUE else _WRONG_TYPE
 
 
 def _member_of(kind: str, member: str, members: list[str]) -> bool:

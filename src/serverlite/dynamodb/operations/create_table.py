@@ -26,6 +26,7 @@ __all__ = [
     "CreateTableRequest",
     "describe_new_table",
     "execute",
+    "index_constraints",
     "index_description",
     "stream_members",
     "validate",
@@ -119,7 +120,7 @@ def _check_constraints(request: dict[str, Any]) -> None:
     constraints.not_null(definitions, "attributeDefinitions")
     for position, definition in enumerate(definitions or (), start=1):
         where = f"attributeDefinitions.{position}.member"
-        constraints.not_null(definition.get("AttributeName"), f"{where}.attributeName")
+        _attribute_name(constraints, definition.get("AttributeName"), f"{where}.attributeName")
         constraints.not_null(definition.get("AttributeType"), f"{where}.attributeType")
         constraints.one_of(definition.get("AttributeType"), f"{where}.attributeType", ("B", "N", "S"))
     constraints.table_name(request.get("TableName"))
@@ -135,10 +136,55 @@ def _check_constraints(request: dict[str, Any]) -> None:
     constraints.length(key_schema, "keySchema", 1, 2)
     for position, element in enumerate(key_schema or (), start=1):
         where = f"keySchema.{position}.member"
-        constraints.not_null(element.get("AttributeName"), f"{where}.attributeName")
+        _attribute_name(constraints, element.get("AttributeName"), f"{where}.attributeName")
         constraints.not_null(element.get("KeyType"), f"{where}.keyType")
         constraints.one_of(element.get("KeyType"), f"{where}.keyType", ("HASH", "RANGE"))
+    for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+        for position, index in enumerate(request.get(member) or (), start=1):
+            index_constraints(constraints, index, f"{member[0].lower()}{member[1:]}.{position}.member")
     constraints.raise_if_any()
+
+
+def index_constraints(constraints: Constraints, index: dict[str, Any], where: str) -> None:
+    """An index's model constraints (dynalite validations/createTable.js, observed AWS; names of
+    1 to 255 characters as botocore's KeySchemaAttributeName and NonKeyAttributeName shapes)."""
+    name = index.get("IndexName")
+    constraints.not_null(name, f"{where}.indexName")
+    constraints.pattern(name, f"{where}.indexName", "[a-zA-Z0-9_.-]+")
+    constraints.length(name, f"{where}.indexName", 3, 255)
+    schema = index.get("KeySchema")
+    constraints.not_null(schema, f"{where}.keySchema")
+    constraints.length(schema, f"{where}.keySchema", 1, 2)
+    for position, element in enumerate(schema or (), start=1):
+        at = f"{where}.keySchema.{position}.member"
+        _attribute_name(constraints, element.get("AttributeName"), f"{at}.attributeName")
+        constraints.not_null(element.get("KeyType"), f"{at}.keyType")
+        constraints.one_of(element.get("KeyType"), f"{at}.keyType", ("HASH", "RANGE"))
+    projection = index.get("Projection")
+    constraints.not_null(projection, f"{where}.projection")
+    if projection is not None:
+        constraints.one_of(
+            projection.get("ProjectionType"),
+            f"{where}.projection.projectionType",
+            ("ALL", "INCLUDE", "KEYS_ONLY"),
+        )
+        attributes = projection.get("NonKeyAttributes")
+        constraints.length(attributes, f"{where}.projection.nonKeyAttributes", 1, 20)
+        for position, attribute in enumerate(attributes or (), start=1):
+            constraints.length(attribute, f"{where}.projection.nonKeyAttributes.{position}.member", 1, 255)
+    throughput = index.get("ProvisionedThroughput")
+    for member in ("WriteCapacityUnits", "ReadCapacityUnits") if throughput is not None else ():
+        at = f"{where}.provisionedThroughput.{member[0].lower()}{member[1:]}"
+        constraints.not_null(throughput.get(member), at)
+        constraints.at_least(throughput.get(member), at, 1)
+
+
+def _attribute_name(constraints: Constraints, name: Any, where: str) -> None:
+    """Key attribute names: 1 to 255 characters, checked before any definition is compared
+    (scylladb test/alternator/test_limits.py test_limit_attribute_length_key_bad_incoherent_names, run
+    against AWS: the length error comes first)."""
+    constraints.not_null(name, where)
+    constraints.length(name, where, 1, 255)
 
 
 def _check_billing(request: dict[str, Any]) -> None:
@@ -159,6 +205,10 @@ def _check_billing(request: dict[str, Any]) -> None:
 
 def _check_key_schema(request: dict[str, Any]) -> None:
     definitions = [d["AttributeName"] for d in request["AttributeDefinitions"]]
+    if len(set(definitions)) != len(definitions):
+        # Observed AWS wording (PynamoDB's tests, which run against DynamoDB, match it); the same name
+        # twice is refused whatever the types.
+        raise ValidationException("Cannot have two attributes with the same name")
     schema = request["KeySchema"]
     keys = [k["AttributeName"] for k in schema]
     if len(keys) > len(definitions):
@@ -255,6 +305,11 @@ def _check_index(
         raise ValidationException(_INVALID + "Unknown ProjectionType: null")
     if projection.get("NonKeyAttributes") and kind != "INCLUDE":
         raise ValidationException(_INVALID + f"ProjectionType is {kind}, but NonKeyAttributes is specified")
+    if kind == "INCLUDE" and not projection.get("NonKeyAttributes"):
+        # nubo-db/dynamodb-conformance tests/tier3/error-messages/createTable.test.ts (captured from AWS).
+        raise ValidationException(
+            _INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"
+        )
     if name in seen:
         raise ValidationException(_INVALID + f"Duplicate index name: {name}")
     seen.add(str(name))

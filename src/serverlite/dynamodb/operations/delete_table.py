@@ -1,7 +1,7 @@
 """DeleteTable: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteTable.html
 
-The response carries TableStatus DELETING, as AWS's does; the table and its items are gone at
-once here (AWS takes a few seconds).
+The response carries TableStatus DELETING and a short description, as AWS's does; the table and its
+items are gone at once here (AWS takes a few seconds).
 """
 
 from __future__ import annotations
@@ -49,4 +49,20 @@ def execute(request: DeleteTableRequest, storage: Database, environment: Environ
         storage.streams.disable(request.table_name)
         storage.tables.delete(request.table_name)
     table["TableStatus"] = "DELETING"
-    return {"TableDescription": table}
+    return {"TableDescription": {name: table[name] for name in _DESCRIBED if name in table}}
+
+
+# What AWS's DeleteTable answer describes (https://docs.aws.amazon.com/cli/latest/reference/dynamodb/delete-table.html
+# shows the first five; TableArn, TableId, BillingModeSummary and DeletionProtectionEnabled as DescribeTable
+# words them): no key schema, attribute definitions, creation time, indexes or stream.
+_DESCRIBED = (
+    "TableName",
+    "TableStatus",
+    "ProvisionedThroughput",
+    "TableSizeBytes",
+    "ItemCount",
+    "TableArn",
+    "TableId",
+    "BillingModeSummary",
+    "DeletionProtectionEnabled",
+)

@@ -15,6 +15,7 @@ from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.expressions import key_condition, legacy
 from serverlite.dynamodb.expressions.ast import Path
 from serverlite.dynamodb.expressions.key_condition import KeyCondition
+from serverlite.dynamodb.expressions.legacy import OPERATORS
 from serverlite.dynamodb.expressions.names import path_heads
 from serverlite.dynamodb.operations import read_request
 from serverlite.dynamodb.operations.environment import Environment
@@ -117,6 +118,9 @@ def _check_constraints(request: dict[str, Any]) -> None:
     for name, condition in reversed(list((request.get("KeyConditions") or {}).items())):
         where = f"keyConditions.{name}.member.comparisonOperator"
         constraints.not_null(condition.get("ComparisonOperator"), where)
+        # An unknown operator is the model's enum failure, reported before any count or type check
+        # (as for QueryFilter, ScanFilter and Expected; issue 19).
+        constraints.one_of(condition.get("ComparisonOperator"), where, OPERATORS)
     limit = request.get("Limit")
     if limit is not None and limit < 1:
         # Query words this one without the value (conformance tests/tier3/error-messages/query.test.ts).

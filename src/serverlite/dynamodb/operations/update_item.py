@@ -12,7 +12,7 @@ from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.expressions import legacy
-from serverlite.dynamodb.expressions.ast import UpdateExpression
+from serverlite.dynamodb.expressions.ast import PathAction, UpdateExpression
 from serverlite.dynamodb.expressions.paths import project
 from serverlite.dynamodb.expressions.update import apply_update
 from serverlite.dynamodb.operations import item_request
@@ -103,11 +103,22 @@ def apply(request: UpdateItemRequest, storage: Database) -> tuple[Item | None, I
     _check_key_not_updated(schema, request.update)
     old = storage.items.get(request.table_name, hash_key, range_key)
     item_request.check_condition(request.condition, old, return_old_on_failure=request.return_old_on_failure)
+    if old is None and _only_removes(request.update):
+        return None, None
     base = old if old is not None else dict(request.key)
     new = apply_update(request.update, base) if request.update else dict(base)
     item_request.check_item_size(new, "Item size to update has exceeded the maximum allowed size")
     storage.items.put(request.table_name, hash_key, range_key, new, old=old)
     return old, new
+
+
+def _only_removes(update: UpdateExpression | None) -> bool:
+    """True for an update of REMOVE and DELETE actions only: on a missing item it does nothing, and
+    creates no item (API_AttributeValueUpdate.html: "DELETE - Nothing happens; there is no attribute
+    to delete")."""
+    return update is not None and all(
+        isinstance(action, PathAction) and action.section in ("REMOVE", "DELETE") for action in update.actions
+    )
 
 
 def execute(request: UpdateItemRequest, storage: Database, environment: Environment) -> dict[str, Any]:

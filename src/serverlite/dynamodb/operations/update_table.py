@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from serverlite.dynamodb.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
-from serverlite.dynamodb.operations.create_table import index_description, stream_members
+from serverlite.dynamodb.operations.create_table import index_constraints, index_description, stream_members
 from serverlite.dynamodb.operations.describe_table import not_found
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.schema import require_table
@@ -108,38 +108,18 @@ def _check_constraints(request: dict[str, Any]) -> None:
 
 
 def _index_constraints(constraints: Constraints, kind: str, member: dict[str, Any], where: str) -> None:
+    if kind == "Create":
+        index_constraints(constraints, member, where)
+        return
     name = member.get("IndexName")
     constraints.not_null(name, f"{where}.indexName")
     constraints.pattern(name, f"{where}.indexName", "[a-zA-Z0-9_.-]+")
     constraints.length(name, f"{where}.indexName", 3, 255)
     if kind == "Update":
         constraints.not_null(member.get("ProvisionedThroughput"), f"{where}.provisionedThroughput")
-    if kind != "Delete":
         _throughput_constraints(
             constraints, member.get("ProvisionedThroughput"), f"{where}.provisionedThroughput"
         )
-    if kind != "Create":
-        return
-    schema = member.get("KeySchema")
-    constraints.not_null(schema, f"{where}.keySchema")
-    constraints.length(schema, f"{where}.keySchema", 1, 2)
-    for position, element in enumerate(schema or (), start=1):
-        constraints.not_null(
-            element.get("AttributeName"), f"{where}.keySchema.{position}.member.attributeName"
-        )
-        constraints.not_null(element.get("KeyType"), f"{where}.keySchema.{position}.member.keyType")
-        constraints.one_of(
-            element.get("KeyType"), f"{where}.keySchema.{position}.member.keyType", ("HASH", "RANGE")
-        )
-    projection = member.get("Projection")
-    constraints.not_null(projection, f"{where}.projection")
-    if projection is not None:
-        constraints.one_of(
-            projection.get("ProjectionType"),
-            f"{where}.projection.projectionType",
-            ("ALL", "KEYS_ONLY", "INCLUDE"),
-        )
-        constraints.length(projection.get("NonKeyAttributes"), f"{where}.projection.nonKeyAttributes", 1, 20)
 
 
 def _throughput_constraints(constraints: Constraints, throughput: dict[str, Any] | None, where: str) -> None:

@@ -14,6 +14,7 @@ from serverlite.dynamodb.errors import ValidationException
 from serverlite.dynamodb.expressions.ast import Function, Path, Value
 from serverlite.dynamodb.partiql.errors import malformed
 from serverlite.dynamodb.partiql.tokens import Token
+from serverlite.dynamodb.shapes import NESTING_LIMIT, NESTING_TOO_DEEP
 from serverlite.dynamodb.values import AttributeValue, canonical_number, parse_number, validate_value
 
 __all__ = ["KEYWORDS", "OperandParser"]
@@ -37,6 +38,7 @@ class OperandParser:
         self.position = 0
         self.parameters = parameters
         self.used_parameters = 0
+        self.nesting = 0  # literal collections open at the cursor
 
     # -- cursor --------------------------------------------------------------------------------
 
@@ -165,13 +167,20 @@ class OperandParser:
         if token.is_word("NULL"):
             self.advance()
             return {"NULL": True}
-        if token.is_punct("["):
-            return {"L": self.members("[", "]")}
-        if token.is_punct("{"):
-            return {"M": self.tuple_members()}
+        if token.is_punct("[", "{"):
+            return self.collection(token.text)
         if token.is_punct("<<"):
             return self.bag()
         raise self.unexpected()
+
+    def collection(self, opening: str) -> AttributeValue:
+        """A list or tuple literal, at most NESTING_LIMIT deep as items are (shapes.py)."""
+        self.nesting += 1
+        if self.nesting > NESTING_LIMIT:
+            raise ValidationException(NESTING_TOO_DEEP)
+        value = {"L": self.members("[", "]")} if opening == "[" else {"M": self.tuple_members()}
+        self.nesting -= 1
+        return value
 
     def number(self) -> str:
         sign = 1

@@ -28,6 +28,7 @@ from serverlite.dynamodb.expressions.ast import (
     SetAction,
     Value,
 )
+from serverlite.dynamodb.expressions.parser import room_to_nest
 from serverlite.dynamodb.partiql.ast import Delete, Exists, Insert, Select, Source, Statement, Update
 from serverlite.dynamodb.partiql.errors import malformed
 from serverlite.dynamodb.partiql.operands import OperandParser
@@ -60,7 +61,8 @@ def parse(statement: str, parameters: list[AttributeValue], *, allow_exists: boo
         ValidationException: a malformed statement or a parameter count that does not match.
     """
     parser = _StatementParser(tokenize(statement), parameters)
-    parsed = parser.statement(allow_exists)
+    with room_to_nest():  # a statement of 8,192 characters nests parentheses thousands deep
+        parsed = parser.statement(allow_exists)
     if parser.current.kind != "end":
         raise malformed("Unexpected token after expression")
     if parser.used_parameters != len(parameters):

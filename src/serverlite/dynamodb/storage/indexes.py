@@ -41,6 +41,8 @@ SCHEMA = (
     " PRIMARY KEY (table_name, index_name, index_hash, index_range, hash_key, range_key)) WITHOUT ROWID"
 )
 
+_MAX_HASH_BYTES = 2048
+_MAX_RANGE_BYTES = 1024
 # (encoded key, inclusive) for one end of a sort-key range.
 Bound = tuple[bytes, bool]
 
@@ -75,11 +77,11 @@ class IndexDefinition:
             ValidationException: an index key attribute has the wrong type or an empty value.
         """
         encoded: list[bytes] = []
-        for name, kind in self.keys:
+        for position, (name, kind) in enumerate(self.keys):
             value = item.get(name)
             if value is None:
                 return None
-            _check_index_value(self.name, name, kind, value)
+            _check_index_value(self.name, name, kind, value, is_hash=position == 0)
             encoded.append(encode_key(value))
         projected = self.projected_names()
         kept = item if projected is None else {k: v for k, v in item.items() if k in projected}
@@ -95,13 +97,13 @@ def check_item(indexes: tuple[IndexDefinition, ...], item: Item) -> None:
         i for i in reversed(indexes) if not i.is_global
     ]
     for index in ordered:
-        for name, kind in index.keys:
+        for position, (name, kind) in enumerate(index.keys):
             value = item.get(name)
             if value is not None:
-                _check_index_value(index.name, name, kind, value)
+                _check_index_value(index.name, name, kind, value, is_hash=position == 0)
 
 
-def _check_index_value(index: str, name: str, kind: str, value: dict[str, Any]) -> None:
+def _check_index_value(index: str, name: str, kind: str, value: dict[str, Any], *, is_hash: bool) -> None:
     actual = type_of(value)
     if actual != kind:
         # dynalite db/index.js validateItem (observed AWS wording).
@@ -109,13 +111,29 @@ def _check_index_value(index: str, name: str, kind: str, value: dict[str, Any]) 
             "One or more parameter values were invalid: Type mismatch for Index Key "
             f"{name} Expected: {kind} Actual: {actual} IndexName: {index}"
         )
-    if kind != "N" and not (value["S"] if kind == "S" else blob(value["B"])):
+    if kind == "N":
+        return
+    size = len(value["S"].encode()) if kind == "S" else len(blob(value["B"]))
+    if not size:
         # Empty key values are rejected as for table keys; AWS names the index and key.
         empty = "string" if kind == "S" else "binary"
         raise ValidationException(
             "One or more parameter values are not valid. A value specified for a secondary index key "
             f"is not supported. The AttributeValue for a key attribute cannot contain an empty {empty} "
             f"value. IndexName: {index}, IndexKey: {name}"
+        )
+    # An index key is a key: 2,048 bytes for its partition key, 1,024 for its sort key
+    # (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-partition-sort-keys),
+    # worded as for the table's keys (operations/schema.py; AWS's words for an index key are not recorded).
+    if is_hash and size > _MAX_HASH_BYTES:
+        raise ValidationException(
+            "One or more parameter values were invalid: "
+            "Size of hashkey has exceeded the maximum size limit of2048 bytes"
+        )
+    if not is_hash and size > _MAX_RANGE_BYTES:
+        raise ValidationException(
+            "One or more parameter values were invalid: "
+            "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
         )
 
 
