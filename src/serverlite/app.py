@@ -23,9 +23,10 @@ from serverlite.gateway.support import unsupported_features
 from serverlite.iam.registry import CREDENTIALS_FILE, write_registry
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
-from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
+from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.event_sources import EventSources, StreamsError
+from serverlite.runtime.images import ImagePreparer, Images, prepare_images
 from serverlite.runtime.invoke_api import LambdaInvokeApi
 from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
@@ -200,6 +201,8 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
         _write_iam_credentials(application, config)
         _check_runtimes(application, config)
         _check_support(application, config)
+        preparer = ImagePreparer(config.data_dir, _say)
+        images = await asyncio.to_thread(prepare_images, application.functions.values(), preparer)
         dynamodb_url = await dynamodb
         await _create_tables(application.tables, dynamodb_url, config.region)
         log_warning = _LogWriteWarning(config.data_dir / "logs")
@@ -222,6 +225,9 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             application.functions,
             _runtime_settings(config, dynamodb_url, aws_url),
             output=_log_sink(store, log_warning),
+            images=images.images,
+            failures=images.failures,
+            rebuild=preparer.image,
         )
         runtime.start()
         stack.push_async_callback(runtime.close)
@@ -373,11 +379,24 @@ def _load(config: Config) -> Application:
 def _stderr_runtime(config: Config, functions: t.Mapping[str, Function]) -> LambdaService:
     endpoint = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
     settings = dataclasses.replace(_runtime_settings(config, endpoint), hot_reload=False)
+    images = _stderr_images(config, functions)
     return LambdaService(
         functions,
         settings,
         output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr),
+        images=images.images,
+        failures=images.failures,
     )
+
+
+def _stderr_images(config: Config, functions: t.Mapping[str, Function]) -> Images:
+    """The functions' images, their progress on stderr (stdout is the command's answer)."""
+
+    def say(line: str) -> None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    return prepare_images(functions.values(), ImagePreparer(config.data_dir, say))
 
 
 async def test_invoke_once(
@@ -426,12 +445,12 @@ def _check_support(application: Application, config: Config) -> None:
 
 
 def _check_runtimes(application: Application, config: Config) -> None:
+    """Only Python runtimes run; which interpreter each uses is said when images are prepared."""
     try:
-        warnings = runtime_warnings(application.functions.values())
+        for function in application.functions.values():
+            runtime_warning(function)
     except UnsupportedRuntime as error:
         raise StartupError(f"{config.template}: {error}") from None
-    for warning in warnings:
-        _say(warning)
 
 
 def _runtime_settings(
