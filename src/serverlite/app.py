@@ -396,7 +396,7 @@ def _stderr_images(config: Config, functions: t.Mapping[str, Function]) -> Image
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
-    return prepare_images(functions.values(), ImagePreparer(config.data_dir, say))
+    return prepare_images(functions.values(), ImagePreparer(config.data_dir, say, announce=False))
 
 
 async def test_invoke_once(
@@ -493,8 +493,8 @@ def _announce(
     _say(f"Console: {console}")
     for key in application.api_keys:
         _say(f"API key {key.name}: {key.value}")
-    for logical_id, type_ in application.not_emulated.items():
-        _say(f"Not emulated: {logical_id} ({type_})")
+    for note in application.not_emulated:
+        _say(note)
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
 

@@ -38,11 +38,15 @@ class Images:
 
 @dataclass(frozen=True)
 class ImagePreparer:
-    """Prepares images, remembering the interpreters and runtime folders it already found."""
+    """Prepares images, remembering the interpreters and runtime folders it already found.
+
+    `say` receives progress and warnings; with `announce`, also which interpreter each runtime uses.
+    """
 
     data_dir: Path
     say: Say
     cache: Path | None = None
+    announce: bool = True
     interpreters: dict[str, Interpreter] = field(default_factory=dict)
     runtimes: dict[tuple[str, str], Path | None] = field(default_factory=dict)
 
@@ -95,7 +99,8 @@ def _interpreter(preparer: ImagePreparer, runtime: str) -> Interpreter:
     if runtime not in preparer.interpreters:
         found = preparer.interpreters[runtime] = find_python(runtime)
         if found.exact:
-            preparer.say(f"Runtime {runtime}: {found.path} ({found.source})")
+            if preparer.announce:
+                preparer.say(f"Runtime {runtime}: {found.path} ({found.source})")
         else:
             preparer.say(
                 f"Warning: no {runtime} interpreter found (PATH, pyenv, uv): {runtime} functions run on "

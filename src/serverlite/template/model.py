@@ -356,8 +356,9 @@ class Application:
     event_sources: tuple[EventSourceMapping, ...] = ()
     schedules: tuple[ScheduleRule, ...] = ()
     roles: tuple[Role, ...] = ()
-    # Resources of services serverlite does not emulate (logical id -> type), for the start-up output.
-    not_emulated: Mapping[str, str] = field(default_factory=dict)
+    # What the template declares that serverlite does not emulate, one located line each, for the start-up
+    # output: `template.yaml:40: resource 'Worker': event 'Jobs' (SQS) is not emulated: the queue ...`.
+    not_emulated: tuple[str, ...] = ()
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""

@@ -1,5 +1,6 @@
 """Issue 4 through the command users run: `serverlite start` refuses a template that uses features serverlite
-does not support yet, naming each with its file and line, and exits 1 before serving anything."""
+does not support yet, naming each with its file and line, and exits 1 before serving anything. What it does
+not emulate (the SQS event here) is not a reason to refuse (issue 16)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ Resources:
       Runtime: python3.12
       CodeUri: src
       Layers: [arn:aws:lambda:us-east-1:123456789012:layer:deps:3]
+      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary
       Events:
         Jobs:
           Type: SQS
@@ -53,6 +55,6 @@ def test_start_refuses_every_unsupported_feature_by_name_and_line(tmp_path: Path
     assert done.stderr.strip().splitlines() == [
         f"Error: {template}:9: resource 'Worker': AWS::Serverless::Function property 'Layers' is not supported "
         "by serverlite yet (layers: their code would be missing from the function)",
-        f"{template}:12: resource 'Worker': AWS::Serverless::Function event 'Jobs' of type SQS is not supported "
-        "by serverlite yet (Amazon SQS is not emulated)",
+        f"{template}:10: resource 'Worker': AWS::Serverless::Function property 'PermissionsBoundary' is not "
+        "supported by serverlite yet (permissions boundaries are not applied by the IAM checks)",
     ]
