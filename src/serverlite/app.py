@@ -373,6 +373,7 @@ def _load(config: Config) -> Application:
         region=config.region,
         account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
+        layers=config.layers,
     )
 
 

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from importlib import metadata
@@ -64,19 +65,57 @@ def runtime_folder(target: Target, cache: Path | None = None) -> tuple[Path, boo
     return _ensure(folder, lambda partial: install(partial, target, packages=packages))
 
 
-def dependencies_folder(requirements: Path, target: Target, builds: Path) -> tuple[Path, bool]:
+def dependencies_folder(
+    requirements: Path, target: Target, builds: Path, *, without: Path | None = None
+) -> tuple[Path, bool]:
     """The build of `requirements` for `target` under `builds`; older builds there are removed.
+
+    `without`: a folder (the runtime folder) whose distributions are removed from the build, as public
+    layers leave out what the Lambda runtime already provides.
 
     Raises:
         InstallFailed: the installer's explanation.
     """
     key = _key(BUILD_FORMAT, requirements.read_bytes().decode("utf-8", "replace"), _minor(target))
+    key = _key(key, str(without)) if without is not None else key
     folder = builds / f"python{_minor(target)}-{target.architecture}-{key[:16]}"
-    built = _ensure(folder, lambda partial: install(partial, target, requirements=requirements))
+
+    def fill(partial: Path) -> None:
+        install(partial, target, requirements=requirements)
+        if without is not None:
+            _remove_distributions(partial, _distributions(without))
+
+    built = _ensure(folder, fill)
     for other in builds.iterdir():
         if other != folder and not other.name.startswith(".") and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
     return built
+
+
+def _distributions(folder: Path) -> set[str]:
+    """Normalized names of the distributions installed in `folder`."""
+    return {_normalized(entry.name.split("-", 1)[0]) for entry in folder.glob("*.dist-info")}
+
+
+def _remove_distributions(folder: Path, names: set[str]) -> None:
+    """Remove the files (from each RECORD) of the distributions of `folder` named in `names`."""
+    for info in folder.glob("*.dist-info"):
+        if _normalized(info.name.split("-", 1)[0]) not in names:
+            continue
+        record = info / "RECORD"
+        lines = record.read_text(encoding="utf-8").splitlines() if record.is_file() else []
+        for line in lines:
+            path = (folder / line.split(",", 1)[0]).resolve()
+            if path.is_relative_to(folder.resolve()) and path.is_file():
+                path.unlink()
+        shutil.rmtree(info, ignore_errors=True)
+    for directory in sorted(folder.rglob("*"), key=lambda path: len(path.parts), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _minor(target: Target) -> str:

@@ -9,6 +9,7 @@ with the installer's explanation.
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import re
 import time
@@ -20,7 +21,7 @@ from serverlite.runtime.builds import dependencies_folder, runtime_folder
 from serverlite.runtime.installer import InstallFailed, Target, installer_name
 from serverlite.runtime.launch import WorkerImage
 from serverlite.runtime.pythons import Interpreter, find_python
-from serverlite.template.model import Function
+from serverlite.template.model import Function, Layer
 
 __all__ = ["ImagePreparer", "Images", "prepare_images", "requirements_file"]
 
@@ -75,12 +76,13 @@ def _prepare_image(preparer: ImagePreparer, function: Function) -> tuple[WorkerI
     import_path: list[Path] = []
     failure = None
     requirements = requirements_file(function)
-    if requirements is not None:
-        try:
-            import_path.append(_build(preparer, function, requirements, target))
-        except InstallFailed as error:
-            failure = _failure_message(function, requirements, error.detail)
-            preparer.say(f"Build failed: {failure}")
+    try:
+        if requirements is not None:
+            import_path.append(_build(preparer, function.name, function.logical_id, requirements, target))
+        import_path += _layer_path(preparer, function, target, runtime)
+    except _BuildFailed as error:
+        failure = f"dependencies of function {function.name} could not be installed: {error}"
+        preparer.say(f"Build failed: {failure}")
     image = WorkerImage(
         python=target.python, import_path=(*import_path, runtime), isolated=True, runtime_dir=runtime
     )
@@ -146,8 +148,74 @@ def _runtime_folder(preparer: ImagePreparer, target: Target) -> Path | None:
     return preparer.runtimes[key]
 
 
-def _build(preparer: ImagePreparer, function: Function, requirements: Path, target: Target) -> Path:
-    builds = preparer.data_dir / "build" / function.logical_id
+class _BuildFailed(Exception):
+    """A build failed: the message names the requirements line (or the layer) and the installer's words."""
+
+
+def _layer_path(preparer: ImagePreparer, function: Function, target: Target, runtime: Path) -> list[Path]:
+    """The `/opt/python/lib/python3.X/site-packages` and `/opt/python` stand-ins of the function's layers.
+
+    Lambda extracts the layers into `/opt` in order, a later layer's files replacing an earlier one's: so the
+    later layers come first in each of the two groups.
+    """
+    site_packages: list[Path] = []
+    python: list[Path] = []
+    minor = f"python{target.version[0]}.{target.version[1]}"
+    for layer in reversed(function.layers):
+        # One build per layer and Python version, shared by the functions using it.
+        key = f"layer-{layer.logical_id or hashlib.sha256(layer.arn.encode()).hexdigest()[:12]}-{minor}"
+        if layer.requirement is not None:  # the public layer's zip holds python/<packages>
+            python.append(_requirement_build(preparer, layer, key, target, runtime))
+        elif layer.content_dir is not None and layer.build_method is not None:
+            requirements = layer.content_dir / REQUIREMENTS
+            if requirements.is_file():
+                python.append(_build(preparer, _layer_name(layer), key, requirements, target))
+            python.append(layer.content_dir)
+        elif layer.content_dir is not None:
+            site_packages.append(layer.content_dir / "python" / "lib" / minor / "site-packages")
+            python.append(layer.content_dir / "python")
+    return [path for path in (*site_packages, *python) if path.is_dir()]
+
+
+def _layer_name(layer: Layer) -> str:
+    return f"layer {layer.logical_id or layer.arn}"
+
+
+def _requirement_build(
+    preparer: ImagePreparer, layer: Layer, key: str, target: Target, runtime: Path
+) -> Path:
+    """A public layer stood in for by its PyPI package: a one-line requirements file, built as any other but
+    without what the runtime provides (boto3 ...), as the public layers are built."""
+    assert layer.requirement is not None
+    folder = preparer.data_dir / "build" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    requirements = folder / f".{REQUIREMENTS}"
+    text = f"# {layer.arn}\n{layer.requirement}\n"
+    if not requirements.is_file() or requirements.read_text() != text:
+        requirements.write_text(text)
+    return _build(preparer, f"layer {layer.arn}", key, requirements, target, without=runtime)
+
+
+def _build(
+    preparer: ImagePreparer,
+    name: str,
+    key: str,
+    requirements: Path,
+    target: Target,
+    *,
+    without: Path | None = None,
+) -> Path:
+    """Raises _BuildFailed."""
+    try:
+        return _built(preparer, name, key, requirements, target, without)
+    except InstallFailed as error:
+        raise _BuildFailed(_failure_detail(requirements, error.detail)) from None
+
+
+def _built(
+    preparer: ImagePreparer, name: str, key: str, requirements: Path, target: Target, without: Path | None
+) -> Path:
+    builds = preparer.data_dir / "build" / key
     builds.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     count = len(_requirement_lines(requirements))
@@ -156,7 +224,7 @@ def _build(preparer: ImagePreparer, function: Function, requirements: Path, targ
 
     def announce() -> None:
         preparer.say(
-            f"Building {function.name}: {count} requirement{'s' if count != 1 else ''} from {requirements} "
+            f"Building {name}: {count} requirement{'s' if count != 1 else ''} from {requirements} "
             f"({minor}, {target.architecture}, {installer_name()}) ..."
         )
 
@@ -165,13 +233,13 @@ def _build(preparer: ImagePreparer, function: Function, requirements: Path, targ
     if not folder_exists:
         announce()
         announced = True
-    folder, built = dependencies_folder(requirements, target, builds)
+    folder, built = dependencies_folder(requirements, target, builds, without=without)
     if built:
         if not announced:
             announce()
         installed = sum(1 for entry in folder.iterdir() if entry.name.endswith(".dist-info"))
         preparer.say(
-            f"Built {function.name}: {installed} package{'s' if installed != 1 else ''} in "
+            f"Built {name}: {installed} package{'s' if installed != 1 else ''} in "
             f"{time.monotonic() - started:.1f} s"
         )
     return folder
@@ -194,9 +262,9 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _failure_message(function: Function, requirements: Path, detail: str) -> str:
-    """`function 'F': requirements.txt:3: nosuchpkg==1.0: <the installer's words>` (the line when the
-    installer names its package)."""
+def _failure_detail(requirements: Path, detail: str) -> str:
+    """`requirements.txt:3: nosuchpkg==1.0: <the installer's words>` (the line when the installer names its
+    package)."""
     said = _normalized(detail)
     culprit = ""
     for number, text in _requirement_lines(requirements):
@@ -206,4 +274,4 @@ def _failure_message(function: Function, requirements: Path, detail: str) -> str
             break
     if not culprit:
         culprit = f"{requirements}: "
-    return f"dependencies of function {function.name} could not be installed: {culprit}{detail}"
+    return f"{culprit}{detail}"

@@ -133,7 +133,6 @@ _ON_THIS_MACHINE = "the function runs in execution environments on this machine,
 _NOT_DURABLE = "the function runs as an ordinary function: no durable checkpoints, waits or replays"
 _NOT_MOUNTED = "the EFS file system is not mounted: its path does not exist in the function"
 _IMAGE = "container images: serverlite runs Zip functions from folders"
-_LAYERS = "layers: their code would be missing from the function"
 _TENANCY = "tenant isolation"
 _URLS = "function URLs are not served"
 _COMPRESSION = "response compression"
@@ -189,7 +188,7 @@ _LAMBDA_FUNCTION: Table = {
     "Handler": used(),
     "ImageConfig": refused(_IMAGE),
     "KmsKeyArn": harmless(_KMS),
-    "Layers": refused(_LAYERS),
+    "Layers": used(),  # template/layers.py
     "LoggingConfig": used(_LOGGING_CONFIG),
     "MemorySize": used(),
     "PackageType": used(check=_package_type),
@@ -771,7 +770,7 @@ _SAM_FUNCTION: Table = {
     "ImageUri": refused(_IMAGE),
     "InlineCode": used(),
     "KmsKeyArn": harmless(_KMS),
-    "Layers": refused(_LAYERS),
+    "Layers": used(),
     "LoggingConfig": used(_LOGGING_CONFIG),
     "MemorySize": used(),
     "PackageType": used(check=_package_type),
@@ -840,8 +839,38 @@ _SAM_SIMPLE_TABLE: Table = {
 }
 _SAM_CONNECTOR: Table = {"Destination": used(), "Permissions": used(), "Source": used()}
 
+_COMPATIBLE = "compatibility is checked when a function is deployed with the layer"
+_LAMBDA_LAYER_VERSION: Table = {
+    "CompatibleArchitectures": harmless(_COMPATIBLE),
+    "CompatibleRuntimes": harmless(_COMPATIBLE),
+    # A local path, as `aws cloudformation package` takes it, or SAM's placeholder for a ContentUri.
+    "Content": used(
+        {
+            "S3Bucket": used(),
+            "S3Key": used(),
+            "S3ObjectVersion": used(),
+            "S3ObjectStorageMode": harmless(_DEPLOY),
+        }
+    ),
+    "Description": harmless(_DOCS),
+    "LayerName": used(),
+    "LicenseInfo": harmless(_DOCS),
+}
+_SAM_LAYER_VERSION: Table = {
+    "CompatibleArchitectures": harmless(_COMPATIBLE),
+    "CompatibleRuntimes": harmless(_COMPATIBLE),
+    "ContentUri": used(),
+    "Description": harmless(_DOCS),
+    "LayerName": used(),
+    "LicenseInfo": harmless(_DOCS),
+    "PublishLambdaVersion": harmless(_VERSIONS),
+    "RetentionPolicy": harmless(_DEPLOY),
+}
+
 RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Serverless::Function": _SAM_FUNCTION,
+    "AWS::Serverless::LayerVersion": _SAM_LAYER_VERSION,
+    "AWS::Lambda::LayerVersion": _LAMBDA_LAYER_VERSION,
     "AWS::Serverless::Api": _SAM_API,
     "AWS::Serverless::SimpleTable": _SAM_SIMPLE_TABLE,
     "AWS::Serverless::Connector": _SAM_CONNECTOR,
@@ -913,11 +942,9 @@ NOT_EMULATED_TYPES: Mapping[str, str] = {
     "AWS::ApiGateway::BasePathMapping": _DOMAINS,
     "AWS::ApiGateway::BasePathMappingV2": _DOMAINS,
     "AWS::ApiGateway::DomainNameAccessAssociation": _DOMAINS,
-    "AWS::Lambda::LayerVersion": "layers are used by no function (Layers is refused)",
-    "AWS::Lambda::LayerVersionPermission": "layers are used by no function (Layers is refused)",
+    "AWS::Lambda::LayerVersionPermission": "layer permissions are not checked: every function may use them",
     "AWS::Lambda::CodeSigningConfig": "code signing is checked when code is deployed",
     "AWS::Lambda::CapacityProvider": _MANAGED_INSTANCES,
-    "AWS::Serverless::LayerVersion": "layers are used by no function (Layers is refused)",
     "AWS::Serverless::StateMachine": "Step Functions are not emulated",
     "AWS::Serverless::GraphQLApi": "AppSync is not emulated",
     "AWS::Serverless::CapacityProvider": _MANAGED_INSTANCES,

@@ -34,11 +34,13 @@ def load_application(
     region: str = "us-east-1",
     account_id: str = "123456789012",
     parameter_overrides: Mapping[str, str] | None = None,
+    layers: Mapping[str, Path] | None = None,
 ) -> Application:
     """Read a SAM or CloudFormation template into the model every other layer runs.
 
     Every feature serverlite does not support yet is refused here, all at once (`audit.py`); what it does
-    not emulate is listed in `Application.not_emulated`, one located line each.
+    not emulate is listed in `Application.not_emulated`, one located line each. `layers` maps layer ARNs
+    to local folders standing in for them (`--layer ARN=DIR`).
 
     Raises:
         TemplateError: any problem, as `file:line: resource 'Id': message` (TemplateErrors: one per line).
@@ -47,14 +49,16 @@ def load_application(
     try:
         source = read_template(Path(path))
         lines = source.lines
-        return _application(source, region, account_id, dict(parameter_overrides or {}))
+        return _application(source, region, account_id, dict(parameter_overrides or {}), dict(layers or {}))
     except TemplateError as error:
         raise error.located(str(path), lines) from None
     except Exception as error:  # the one boundary: foreign errors become located TemplateErrors
         raise TemplateError(f"{type(error).__name__}: {error}").located(str(path), lines) from error
 
 
-def _application(source: Source, region: str, account_id: str, overrides: dict[str, str]) -> Application:
+def _application(
+    source: Source, region: str, account_id: str, overrides: dict[str, str], layers: dict[str, Path]
+) -> Application:
     template = source.template
     if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
         raise TemplateError("the Resources section is required and must not be empty", line=1)
@@ -77,7 +81,7 @@ def _application(source: Source, region: str, account_id: str, overrides: dict[s
     audit = audit_resources(source, resources, written.derived)
     problems += _new_problems(source, problems, audit.problems)
     refused = {problem.resource for problem in problems}
-    context = BuildContext(stack, resources, base_dir, code_dirs)
+    context = BuildContext(stack, resources, base_dir, code_dirs, _metadata(source), layers)
     parts: dict[str, list[Any]] = {part: [] for part, _ in _BUILDERS.values()}
     for resource in resources.values():
         part, build = _BUILDERS.get(resource.type, (None, None))
@@ -110,6 +114,16 @@ def _notes(source: Source, notes: list[TemplateError]) -> tuple[str, ...]:
     located = [note.located(str(source.path), source.lines) for note in notes]
     unique = {(note.line, note.resource): note for note in reversed(located)}
     return tuple(str(note) for note in sorted(unique.values(), key=lambda note: note.line or 0))
+
+
+def _metadata(source: Source) -> dict[str, Any]:
+    """Each resource's `Metadata` as written."""
+    written = source.template.get("Resources") or {}
+    return {
+        logical_id: resource["Metadata"]
+        for logical_id, resource in written.items()
+        if isinstance(resource, dict) and isinstance(resource.get("Metadata"), dict)
+    }
 
 
 def _new_problems(

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from serverlite.runtime import pythons
-from serverlite.runtime.images import _failure_message
+from serverlite.runtime.images import _failure_detail
 from serverlite.runtime.installer import _explanation
-from serverlite.template.model import Function
 
 
 def _executable(path: Path) -> Path:
@@ -54,14 +53,13 @@ def test_no_interpreter_falls_back_to_serverlites_own(machine: Path) -> None:
 def test_a_failed_build_names_the_requirements_line_of_the_package(tmp_path: Path) -> None:
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("# pinned\nboto3==1.34.0  # theirs\nPyYAML == 0.1\n")
-    function = Function("Fn", "fn", "arn", "app.handler", "python3.12", tmp_path)
     detail = _explanation(
         "error: No solution found when resolving dependencies\n"
         "  cause: Because there is no version of pyyaml==0.1 and you require pyyaml==0.1, we can conclude "
         "that your requirements are unsatisfiable.\n"
     )
-    assert _failure_message(function, requirements, detail) == (
-        f"dependencies of function fn could not be installed: {requirements}:3: PyYAML == 0.1: No solution "
+    assert _failure_detail(requirements, detail) == (
+        f"{requirements}:3: PyYAML == 0.1: No solution "
         "found when resolving dependencies: Because there is no version of pyyaml==0.1 and you require "
         "pyyaml==0.1, we can conclude that your requirements are unsatisfiable."
     )

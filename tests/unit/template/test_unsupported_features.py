@@ -83,12 +83,6 @@ def test_a_property_serverlite_does_not_know_is_refused_by_name(write: Write) ->
     ("properties", "key", "expected"),
     [
         (
-            "      Layers: [arn:aws:lambda:us-east-1:123456789012:layer:deps:3]\n",
-            "Layers",
-            "AWS::Lambda::Function property 'Layers' is not supported by serverlite yet "
-            "(layers: their code would be missing from the function)",
-        ),
-        (
             "      PackageType: Image\n",
             "PackageType",
             "AWS::Lambda::Function property 'PackageType' value 'Image' is not supported by serverlite yet "
@@ -329,8 +323,6 @@ Resources:
 """
     )
     assert refusal(path).splitlines() == [
-        f"{path}:{line(path, 'Layers')}: Globals Function property 'Layers' is not supported by serverlite yet "
-        "(layers: their code would be missing from the function)",
         f"{path}:{line(path, 'FunctionUrlConfig')}: resource 'Fn': AWS::Serverless::Function property "
         "'FunctionUrlConfig' is not supported by serverlite yet (function URLs are not served)",
         f"{path}:{line(path, 'MinimumCompressionSize')}: resource 'Api': AWS::Serverless::Api property "
@@ -628,3 +620,16 @@ Resources:
         "is not supported by serverlite yet (tenant isolation)",
         f"{path}:{line(path, 'NoHandler:')}: resource 'NoHandler': Handler is required",
     ]
+
+
+def test_a_layer_that_cannot_be_downloaded_is_refused_with_how_to_supply_it(write: Write) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:layer:deps:3"
+    path = write("Resources:" + FUNCTION + f"      Layers: [{arn}]\n")
+    assert refusal(path) == (
+        f"{path}:{line(path, 'Fn:')}: resource 'Fn': layer {arn} cannot be downloaded here: give its content "
+        f"with `serverlite start --layer {arn}=DIR` (DIR holds what the layer's zip holds, e.g. python/)"
+    )
+    layer = path.parent / "deps-layer"
+    (layer / "python").mkdir(parents=True)
+    function = load_application(path, layers={arn: layer}).functions["Fn"]
+    assert [(item.arn, item.content_dir) for item in function.layers] == [(arn, layer)]
