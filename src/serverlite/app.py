@@ -24,9 +24,10 @@ from serverlite.iam.registry import CREDENTIALS_FILE, write_registry
 from serverlite.lifecycle import Shutdown
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
-from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
+from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.event_sources import EventSources, StreamsError
+from serverlite.runtime.images import ImagePreparer, Images, prepare_images
 from serverlite.runtime.invoke_api import LambdaInvokeApi
 from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
@@ -202,6 +203,8 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
         _write_iam_credentials(application, config)
         _check_runtimes(application, config)
         _check_support(application, config)
+        preparer = ImagePreparer(config.data_dir, _say)
+        images = await asyncio.to_thread(prepare_images, application.functions.values(), preparer)
         dynamodb_url = await dynamodb
         await _create_tables(application.tables, dynamodb_url, config.region)
         log_warning = _LogWriteWarning(config.data_dir / "logs")
@@ -224,6 +227,9 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
             application.functions,
             _runtime_settings(config, dynamodb_url, aws_url),
             output=_log_sink(store, log_warning),
+            images=images.images,
+            failures=images.failures,
+            rebuild=preparer.image,
         )
         runtime.start()
         _on_stop(stack, "the Lambda runtime", runtime.close)
@@ -377,17 +383,31 @@ def _load(config: Config) -> Application:
         region=config.region,
         account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
+        layers=config.layers,
     )
 
 
 def _stderr_runtime(config: Config, functions: t.Mapping[str, Function]) -> LambdaService:
     endpoint = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
     settings = dataclasses.replace(_runtime_settings(config, endpoint), hot_reload=False)
+    images = _stderr_images(config, functions)
     return LambdaService(
         functions,
         settings,
         output=lambda fn, stream, line: terminal_output(fn, stream, line, stream=sys.stderr),
+        images=images.images,
+        failures=images.failures,
     )
+
+
+def _stderr_images(config: Config, functions: t.Mapping[str, Function]) -> Images:
+    """The functions' images, their progress on stderr (stdout is the command's answer)."""
+
+    def say(line: str) -> None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    return prepare_images(functions.values(), ImagePreparer(config.data_dir, say, announce=False))
 
 
 async def test_invoke_once(
@@ -436,12 +456,12 @@ def _check_support(application: Application, config: Config) -> None:
 
 
 def _check_runtimes(application: Application, config: Config) -> None:
+    """Only Python runtimes run; which interpreter each uses is said when images are prepared."""
     try:
-        warnings = runtime_warnings(application.functions.values())
+        for function in application.functions.values():
+            runtime_warning(function)
     except UnsupportedRuntime as error:
         raise StartupError(f"{config.template}: {error}") from None
-    for warning in warnings:
-        _say(warning)
 
 
 def _runtime_settings(
@@ -484,8 +504,8 @@ def _announce(
     _say(f"Console: {console}")
     for key in application.api_keys:
         _say(f"API key {key.name}: {key.value}")
-    for logical_id, type_ in application.not_emulated.items():
-        _say(f"Not emulated: {logical_id} ({type_})")
+    for note in application.not_emulated:
+        _say(note)
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
 

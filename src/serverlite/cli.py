@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from serverlite import __version__
-from serverlite.config import Config, parse_jwks, parse_parameter_overrides, parse_vpc
+from serverlite.config import Config, parse_jwks, parse_layer, parse_parameter_overrides, parse_vpc
 from serverlite.lifecycle import run_until_stopped, take_over_signals
 from serverlite.logs.cli import logs_command
 
@@ -27,6 +27,9 @@ def _template_option(*, exists: bool = False) -> t.Callable[[t.Callable[..., t.A
         type=click.Path(dir_okay=False, exists=exists, path_type=Path),
         help="SAM or CloudFormation template.",
     )
+
+
+_LAYER_HELP = "A local folder standing in for a layer the template names by ARN (what its zip holds)."
 
 
 @click.group()
@@ -98,6 +101,7 @@ def main() -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Access keys (ini, like ~/.aws/credentials) that AWS_IAM methods accept SigV4 signatures of.",
 )
+@click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP)
 def start(
     template: Path,
     host: str,
@@ -116,6 +120,7 @@ def start(
     no_reload: bool,
     jwks: tuple[str, ...],
     credentials: Path | None,
+    layers: tuple[str, ...],
 ) -> None:
     """Serve the template's APIs, functions and tables."""
     from serverlite.app import StartupError, serve
@@ -143,6 +148,7 @@ def start(
             hot_reload=not no_reload,
             jwks=dict(parse_jwks(j) for j in jwks),
             credentials=credentials.resolve() if credentials else None,
+            layers=dict(parse_layer(layer) for layer in layers),
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
@@ -163,6 +169,7 @@ _LOCAL_OPTIONS = [
     click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path)),
     click.option("--region", default="us-east-1", show_default=True),
     click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values."),
+    click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP),
 ]
 
 
@@ -175,7 +182,12 @@ def _local_options(function: t.Callable[..., None]) -> t.Callable[..., None]:
 
 def _local_config(options: dict[str, t.Any]) -> Config:
     template = Path(options["template"]).resolve()
+    try:
+        layers = dict(parse_layer(layer) for layer in options["layers"])
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--layer") from None
     return Config(
+        layers=layers,
         template=template,
         data_dir=(options["data_dir"] or template.parent / ".serverlite").resolve(),
         dynamodb_port=options["dynamodb_port"],

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "parse_jwks", "parse_parameter_overrides", "parse_vpc"]
+__all__ = ["Config", "parse_jwks", "parse_layer", "parse_parameter_overrides", "parse_vpc"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Config:
     jwks: Mapping[str, Path] = field(default_factory=dict)
     # ini file of SigV4 keys for AWS_IAM methods (`--credentials`), like ~/.aws/credentials.
     credentials: Path | None = None
+    # Layer version ARN -> local folder standing in for it (`--layer ARN=DIR`).
+    layers: Mapping[str, Path] = field(default_factory=dict)
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:
@@ -58,6 +60,17 @@ def parse_vpc(text: str) -> tuple[str, tuple[str, ...]]:
     if not sep or not vpc.startswith("vpc") or not cidrs:
         raise ValueError(f"expected vpc-ID=CIDR[,CIDR], got {text!r}")
     return vpc, tuple(c.strip() for c in cidrs.split(",") if c.strip())
+
+
+def parse_layer(text: str) -> tuple[str, Path]:
+    """`arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION=DIR` -> (ARN, absolute folder)."""
+    arn, sep, path = text.rpartition("=")
+    if not sep or not arn.startswith("arn:") or ":layer:" not in arn or not path:
+        raise ValueError(f"expected LAYER_VERSION_ARN=DIR, got {text!r}")
+    folder = Path(path).resolve()
+    if not folder.is_dir():
+        raise ValueError(f"--layer {arn}: {folder} is not a folder")
+    return arn, folder
 
 
 def parse_jwks(text: str) -> tuple[str, Path]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import sys
 import time
 import typing as t
+import uuid
 from collections.abc import Mapping
+from pathlib import Path
 
 from serverlite.runtime.context import RuntimeSettings
 from serverlite.runtime.invoker import REQUEST_LIMIT, FunctionNotFound, InvocationResult, PayloadTooLarge
+from serverlite.runtime.launch import WorkerImage
 from serverlite.runtime.pool import FunctionPool
 from serverlite.runtime.worker import ExecutionEnvironment, OutputSink
 from serverlite.template.model import Function
@@ -30,17 +34,36 @@ def terminal_output(
     out.flush()
 
 
+# A build failure is a local problem, not one of Lambda's error types.
+BUILD_FAILED = "Serverlite.BuildFailed"
+
+Rebuild = t.Callable[[Function], tuple[WorkerImage, str | None]]
+"""Prepares a function's worker image again (its requirements changed): (image, build failure or None)."""
+
+
 class LambdaService:
-    """Implements `Invoker` for the functions of one application."""
+    """Implements `Invoker` for the functions of one application.
+
+    `images` says what each function's workers run (by logical id; default: serverlite's own interpreter);
+    `failures` holds the build failure of functions whose dependencies could not be installed: their
+    invocations fail with it. `rebuild` is called when a function's `requirements.txt` changes.
+    """
 
     def __init__(
         self,
         functions: Mapping[str, Function],
         settings: RuntimeSettings,
         output: OutputSink = terminal_output,
+        *,
+        images: Mapping[str, WorkerImage] | None = None,
+        failures: Mapping[str, str] | None = None,
+        rebuild: Rebuild | None = None,
     ) -> None:
         self._settings = settings
         self._output = output
+        self._images = dict(images or {})
+        self._failures = dict(failures or {})
+        self._rebuild = rebuild
         self._pools: dict[str, FunctionPool] = {}
         for function in functions.values():
             limit = min(function.reserved_concurrency or settings.max_concurrency, settings.max_concurrency)
@@ -82,7 +105,23 @@ class LambdaService:
         async for changes in watchfiles.awatch(
             *folders, watch_filter=interesting, stop_event=self._stop_watching, debounce=50, step=10
         ):
-            self.code_changed([path for _, path in changes])
+            paths = [path for _, path in changes]
+            await self._rebuild_changed(paths)
+            self.code_changed(paths)
+
+    async def _rebuild_changed(self, paths: t.Sequence[str]) -> None:
+        """Build again the dependencies of functions whose `requirements.txt` is among `paths`."""
+        if self._rebuild is None:
+            return
+        for pool in set(self._pools.values()):
+            requirements = str((pool.function.code_dir / "requirements.txt").resolve())
+            if requirements in paths and Path(requirements).is_file():
+                function = pool.function
+                image, failure = await asyncio.to_thread(self._rebuild, function)
+                self._images[function.logical_id] = image
+                self._failures.pop(function.logical_id, None)
+                if failure is not None:
+                    self._failures[function.logical_id] = failure
 
     def code_changed(self, paths: t.Sequence[str]) -> list[str]:
         """Recycle the pools whose code folder holds one of `paths`; returns their function names."""
@@ -97,7 +136,8 @@ class LambdaService:
         return recycled
 
     def _spawn(self, function: Function) -> ExecutionEnvironment:
-        return ExecutionEnvironment(function, self._settings, self._output)
+        image = self._images.get(function.logical_id) or WorkerImage(python=self._settings.python)
+        return ExecutionEnvironment(function, self._settings, self._output, image)
 
     def pool(self, function: str) -> FunctionPool:
         """The pool of a function by name or logical id; raises FunctionNotFound."""
@@ -119,6 +159,9 @@ class LambdaService:
         pool = self.pool(function)
         if len(event) > REQUEST_LIMIT:
             raise PayloadTooLarge(len(event))
+        failure = self._failures.get(pool.function.logical_id)
+        if failure is not None:
+            return _build_failed(failure)
         return await pool.invoke(
             event, trace_id=trace_id or new_trace_id(), client_context=client_context, throttle=throttle
         )
@@ -131,6 +174,20 @@ class LambdaService:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         pools: set[FunctionPool] = set(self._pools.values())
         await asyncio.gather(*(pool.close() for pool in pools), return_exceptions=True)
+
+
+def _build_failed(message: str) -> InvocationResult:
+    """The function's dependencies could not be installed: every invocation fails with why."""
+    payload = {"errorMessage": message, "errorType": BUILD_FAILED, "requestId": "", "stackTrace": []}
+    request_id = str(uuid.uuid4())
+    payload["requestId"] = request_id
+    return InvocationResult(
+        request_id=request_id,
+        payload=json.dumps(payload).encode(),
+        function_error="Unhandled",
+        error_type=BUILD_FAILED,
+        error_message=message,
+    )
 
 
 def new_trace_id(now: float | None = None) -> str:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from serverlite.template.stack import ResolvedResource, Stack
 
@@ -25,6 +26,10 @@ class BuildContext:
     resources: Mapping[str, ResolvedResource]
     base_dir: Path
     code_dirs: Mapping[str, Path] = field(default_factory=dict)
+    # Each resource's `Metadata` as written (SAM CLI reads `BuildMethod` there).
+    metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # `--layer ARN=DIR`: local folders standing in for layers that cannot be downloaded.
+    layer_overrides: Mapping[str, Path] = field(default_factory=dict)
 
     def of_type(self, resource_type: str) -> list[ResolvedResource]:
         """Every resource of one type, in template order."""

@@ -10,6 +10,7 @@ from typing import Any
 from serverlite.template.context import BuildContext
 from serverlite.template.errors import TemplateError
 from serverlite.template.intrinsics import text
+from serverlite.template.layers import function_layers
 from serverlite.template.model import Function
 from serverlite.template.properties import integer
 from serverlite.template.sam import CODE_BUCKET
@@ -56,6 +57,7 @@ def build_function(context: BuildContext, resource: ResolvedResource) -> Functio
         inline_code=inline_code,
         log_group=str(logging_config["LogGroup"]) if logging_config.get("LogGroup") else None,
         architecture=_architecture(properties),
+        layers=function_layers(context, properties.get("Layers")),
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "Function",
     "GatewayResponseSetting",
     "Integration",
+    "Layer",
     "Method",
     "MethodResponse",
     "MethodSetting",
@@ -33,6 +34,20 @@ __all__ = [
     "UsagePlan",
     "UsagePlanStage",
 ]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer a function uses: a local folder (`content_dir`, the layer zip's content, i.e. holding
+    `python/`), a folder built from its `requirements.txt` (`build_method` `python3.X`, SAM's
+    `Metadata.BuildMethod`: the folder is then what lands in `python/`), or a PyPI requirement standing in for
+    a public layer (`requirement`, e.g. Powertools for AWS Lambda)."""
+
+    arn: str
+    content_dir: Path | None = None
+    build_method: str | None = None
+    requirement: str | None = None
+    logical_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,7 @@ class Function:
     inline_code: str | None = None
     log_group: str | None = None  # `LoggingConfig.LogGroup`, when not the default
     architecture: str = "x86_64"  # `Architectures`: x86_64 or arm64
+    layers: tuple[Layer, ...] = ()  # in the order of `Layers`
 
     @property
     def log_group_name(self) -> str:
@@ -356,8 +372,9 @@ class Application:
     event_sources: tuple[EventSourceMapping, ...] = ()
     schedules: tuple[ScheduleRule, ...] = ()
     roles: tuple[Role, ...] = ()
-    # Resources of services serverlite does not emulate (logical id -> type), for the start-up output.
-    not_emulated: Mapping[str, str] = field(default_factory=dict)
+    # What the template declares that serverlite does not emulate, one located line each, for the start-up
+    # output: `template.yaml:40: resource 'Worker': event 'Jobs' (SQS) is not emulated: the queue ...`.
+    not_emulated: tuple[str, ...] = ()
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""

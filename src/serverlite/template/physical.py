@@ -120,6 +120,7 @@ _table_name = _named("TableName", _logical)
 _role_name = _named("RoleName", _stack_prefixed)
 _log_group_name = _named("LogGroupName", _stack_prefixed)
 _queue_name = _named("QueueName", _stack_prefixed)
+_layer_name = _named("LayerName", _logical)
 _topic_name = _named("TopicName", _stack_prefixed)
 
 
@@ -146,6 +147,8 @@ _REFS: Mapping[str, Callable[[Names, str], Any]] = {
     "AWS::Lambda::Function": _function_name,
     "AWS::Lambda::Alias": _alias_arn,
     "AWS::Lambda::Version": _version_arn,
+    # A layer version's ARN; locally each layer has one version.
+    "AWS::Lambda::LayerVersion": lambda n, i: _arn(n, "lambda", f"layer:{_layer_name(n, i)}:1"),
     "AWS::ApiGateway::RestApi": _rest_api_id,
     "AWS::ApiGateway::Resource": _api_resource_id,
     "AWS::ApiGateway::Deployment": _short("deployment"),

@@ -141,13 +141,20 @@ def _document_error(error: Any) -> TemplateError:
 
 
 def _localize_code(sam: dict[str, Any], base_dir: Path) -> dict[str, Path]:
-    """Replace each function's local CodeUri (its own or Globals') by a placeholder; return key -> folder."""
+    """Replace each function's local CodeUri (its own or Globals') and each layer's local ContentUri by a
+    placeholder; return key (the SAM resource's logical id) -> folder."""
     function_globals = (sam.get("Globals") or {}).get("Function") or {}
     default = function_globals.get("CodeUri")
     if _is_local(default):
         del function_globals["CodeUri"]
     code_dirs: dict[str, Path] = {}
     for logical_id, resource in (sam.get("Resources") or {}).items():
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::LayerVersion":
+            properties = resource.get("Properties")
+            uri = properties.get("ContentUri") if isinstance(properties, dict) else None
+            if _is_local(uri):
+                properties["ContentUri"] = f"s3://{CODE_BUCKET}/{logical_id}"
+                code_dirs[logical_id] = (base_dir / str(uri)).resolve()
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Function":
             continue
         if not isinstance(resource.get("Properties"), dict):

@@ -83,6 +83,10 @@ def _on_both(
                 for call in calls:
                     if env is None or not env.alive or env.stale:
                         if env is not None:
+                            for _ in range(200):  # a runtime that is exiting says why first: wait for it
+                                if not env.alive:
+                                    break
+                                await asyncio.sleep(0.05)
                             await env.kill()
                         env = ExecutionEnvironment(
                             function, settings, lambda fn, stream, text, lines=lines: lines.append(text)
