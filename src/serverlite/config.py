@@ -33,6 +33,12 @@ class Config:
     jwks: Mapping[str, Path] = field(default_factory=dict)
     # ini file of SigV4 keys for AWS_IAM methods (`--credentials`), like ~/.aws/credentials.
     credentials: Path | None = None
+    # Host names and page origins serverlite's own endpoints answer besides the defaults
+    # (`--allowed-host`, `--allow-origin`; serverlite.endpoint_policy).
+    allowed_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()
+    # Whether the console's API needs the token printed with its URL (`--no-console-token`: loopback only).
+    console_token: bool = True
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:
