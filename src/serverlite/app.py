@@ -23,6 +23,7 @@ from serverlite.gateway.iam import CredentialsError
 from serverlite.gateway.server import GatewayServer
 from serverlite.gateway.support import unsupported_features
 from serverlite.iam.registry import CREDENTIALS_FILE, write_registry
+from serverlite.lifecycle import Shutdown
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warnings
@@ -131,7 +132,8 @@ class DynamoDBProcess:
         while True:
             remaining = deadline - time.monotonic()
             try:
-                raw = await asyncio.wait_for(process.stdout.readline(), max(remaining, 0.01))
+                async with asyncio.timeout(max(remaining, 0.01)):
+                    raw = await process.stdout.readline()
             except TimeoutError:
                 return None, seen + ["(timed out waiting for Ready)"]
             if not raw:
@@ -191,7 +193,8 @@ class DynamoDBProcess:
             with contextlib.suppress(ProcessLookupError):
                 self._process.send_signal(signal.SIGTERM)
             try:
-                await asyncio.wait_for(self._process.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._process.wait()
             except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
                     self._process.kill()
@@ -199,12 +202,11 @@ class DynamoDBProcess:
         await asyncio.gather(self._pump, return_exceptions=True)
 
 
-async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
-    """Run the application of `config.template` until SIGINT/SIGTERM (or `stop` is set)."""
+async def serve(config: Config, *, stop: asyncio.Event) -> None:
+    """Run the application of `config.template` until `stop` is set (`lifecycle.run_until_stopped` sets it
+    on SIGINT/SIGTERM)."""
     started = time.monotonic()
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    stop = stop or asyncio.Event()
-    _install_signal_handlers(stop)
     async with contextlib.AsyncExitStack() as stack:
         # The DynamoDB server boots in its own process while this one reads the template.
         dynamodb = asyncio.ensure_future(_start_dynamodb(config, stack))
@@ -230,7 +232,7 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             policy=_endpoint_policy(config),
         )
         await _listen(aws, "Lambda and Logs endpoint", config.host, config.aws_port)
-        stack.push_async_callback(aws.close)
+        _on_stop(stack, "the Lambda and Logs endpoint", aws.close)
         aws_url = f"http://{config.host}:{aws.port}"
         runtime = LambdaService(
             application.functions,
@@ -238,15 +240,15 @@ async def serve(config: Config, *, stop: asyncio.Event | None = None) -> None:
             output=_log_sink(store, log_warning),
         )
         runtime.start()
-        stack.push_async_callback(runtime.close)
+        _on_stop(stack, "the Lambda runtime", runtime.close)
         await _start_event_sources(application, config, runtime, dynamodb_url, stack)
         aws.lambda_api = LambdaInvokeApi(runtime, region=config.region, account_id=config.account_id)
         recent = RecentInvocations()
         gateway = _gateway(application, config, recent.wrap(runtime), store)
-        stack.push_async_callback(gateway.close)  # after the server has stopped: its HTTP client session
+        _on_stop(stack, "the gateway", gateway.close)  # after the server has stopped: its HTTP client session
         server = GatewayServer(gateway, config.host, config.port)
         await _listen(server, "Gateway", config.host, config.port)
-        stack.push_async_callback(server.close)
+        _on_stop(stack, "the gateway server", server.close)
         gateway_url = f"http://{config.host}:{server.port}"
         console_state = ConsoleState(
             application=application,
@@ -283,13 +285,13 @@ async def _start_event_sources(
     event_sources = EventSources(
         application.event_sources, runtime, dynamodb_url, config.data_dir / "event_sources", log=_say
     )
-    stack.push_async_callback(event_sources.close)
+    _on_stop(stack, "the event source pollers", event_sources.close)
     try:
         await event_sources.start()
     except StreamsError as error:
         raise StartupError(f"Event source mappings: {error}") from None
     schedules.start()
-    stack.push_async_callback(schedules.close)
+    _on_stop(stack, "the schedules", schedules.close)
 
 
 def _gateway(application: Application, config: Config, invoker: Invoker, store: LogStore) -> Gateway:
@@ -321,7 +323,7 @@ async def _serve_console(state: ConsoleState, config: Config, stack: contextlib.
         raise StartupError(
             f"Console cannot listen on {config.host}:{config.console_port}: {error.strerror}"
         ) from None
-    stack.push_async_callback(runner.cleanup)
+    _on_stop(stack, "the console", runner.cleanup)
     return f"http://{config.host}:{port}/" + (f"?token={token}" if token else "")
 
 
@@ -348,6 +350,14 @@ def _dynamodb_options(config: Config) -> list[str]:
     return options
 
 
+# Each service gets this long to stop; one that takes longer is cut short and named.
+_SHUTDOWN = Shutdown(seconds=10.0, report=_say)
+
+
+def _on_stop(stack: contextlib.AsyncExitStack, name: str, close: t.Callable[[], t.Awaitable[t.Any]]) -> None:
+    stack.push_async_callback(_SHUTDOWN.close, name, close)
+
+
 async def _cancel(task: asyncio.Future[t.Any]) -> None:
     if not task.done():
         task.cancel()
@@ -360,7 +370,7 @@ async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> s
     dynamodb = await DynamoDBProcess.start(
         config.host, config.dynamodb_port, config.data_dir, options=_dynamodb_options(config)
     )
-    stack.push_async_callback(dynamodb.stop)
+    _on_stop(stack, "the DynamoDB server", dynamodb.stop)
     return dynamodb.url
 
 
@@ -531,13 +541,6 @@ def _announce(
         _say(line)
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
-
-
-def _install_signal_handlers(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
 
 
 async def _create_tables(tables: t.Sequence[Table], endpoint: str, region: str) -> None:

@@ -10,6 +10,7 @@ import click
 
 from serverlite import __version__
 from serverlite.config import Config, parse_jwks, parse_parameter_overrides, parse_vpc
+from serverlite.lifecycle import run_until_stopped, take_over_signals
 from serverlite.logs.cli import logs_command
 
 __all__ = ["main"]
@@ -66,6 +67,7 @@ def _endpoint_policy_args(allowed_hosts: tuple[str, ...], allow_origins: tuple[s
 @click.version_option(__version__, prog_name="serverlite")
 def main() -> None:
     """Run API Gateway REST APIs, Lambda functions and DynamoDB from a SAM template, on one machine."""
+    take_over_signals()
 
 
 @main.command()
@@ -198,11 +200,9 @@ def start(
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     try:
-        asyncio.run(serve(config))
+        run_until_stopped(lambda stop: serve(config, stop=stop))
     except (TemplateError, StartupError) as error:
         raise click.ClickException(str(error)) from None
-    except KeyboardInterrupt:
-        pass
 
 
 _LOCAL_OPTIONS = [

@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.processes import kill_group
+
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "template.yaml"
 
@@ -61,6 +63,7 @@ class Serverlite:
             stdin=subprocess.DEVNULL,
             text=True,
             cwd=REPO,
+            start_new_session=True,  # a group of its own: the fixture kills it whole, pass or fail
         )
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -109,10 +112,14 @@ class Serverlite:
         return response.status, json.loads(data)
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 30) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signum)
-        code = self.process.wait(timeout)
-        self._reader.join(5)
+        """Send `signum`, wait for the exit code; whatever is left of the process group is killed."""
+        try:
+            if self.process.poll() is None:
+                self.process.send_signal(signum)
+            code = self.process.wait(timeout)
+        finally:
+            kill_group(self.process, close_streams=False)
+            self._reader.join(5)
         return code
 
 
@@ -150,6 +157,8 @@ def start_serverlite(tmp_path: Path) -> Iterator:
         started.append(process)
         return process
 
-    yield start
-    for process in started:
-        process.stop(signal.SIGKILL)
+    try:
+        yield start
+    finally:
+        for process in started:
+            process.stop(signal.SIGKILL)

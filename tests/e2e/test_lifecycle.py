@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+from tests.processes import spawn
+
 from .conftest import REPO, TEMPLATE, Serverlite, free_port, wait_gone
 
 TABLE = "/Test/DemoResourceMusic/DemoResourceMusicTable"
@@ -43,21 +45,10 @@ def test_acknowledged_write_survives_kill_9(start_serverlite, tmp_path):
 
 def test_external_dynamodb_endpoint(start_serverlite, tmp_path):
     port = free_port()
-    dynamodb = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "serverlite",
-            "dynamodb",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(tmp_path / "ddb"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    command = [sys.executable, "-m", "serverlite", "dynamodb", "--port", str(port)]
+    with spawn(
+        [*command, "--data-dir", str(tmp_path / "ddb")], stdout=subprocess.PIPE, text=True
+    ) as dynamodb:
         assert dynamodb.stdout is not None
         assert dynamodb.stdout.readline().strip() == f"DynamoDB: http://127.0.0.1:{port}"
         assert dynamodb.stdout.readline().strip() == "Ready"
@@ -66,8 +57,8 @@ def test_external_dynamodb_endpoint(start_serverlite, tmp_path):
         _add_song(server, "Elsewhere")
         assert not (server.data_dir / "dynamodb.sqlite3").exists()
         assert (tmp_path / "ddb" / "dynamodb.sqlite3").exists()
-    finally:
         dynamodb.send_signal(signal.SIGTERM)
+        assert dynamodb.wait(30) == 0
         assert dynamodb.wait(10) == 0
 
 
@@ -174,32 +165,15 @@ def test_default_template_and_data_dir_beside_it(tmp_path):
         TEMPLATE.read_text().replace("CodeUri: music_api/", f"CodeUri: {REPO / 'music_api'}/")
     )
     port, dynamodb_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "serverlite",
-            "start",
-            "--port",
-            str(port),
-            "--dynamodb-port",
-            str(dynamodb_port),
-            "--lambda-port",
-            str(free_port()),
-            "--console-port",
-            str(free_port()),
-        ],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    command = [sys.executable, "-m", "serverlite", "start", "--port", str(port)]
+    command += ["--dynamodb-port", str(dynamodb_port), "--lambda-port", str(free_port())]
+    command += ["--console-port", str(free_port())]
+    with spawn(command, cwd=project, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         for line in process.stdout:
             if line.strip() == "Ready":
                 break
         assert (project / ".serverlite" / "dynamodb.sqlite3").exists()
-    finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
 

@@ -27,9 +27,7 @@ import functools
 import itertools
 import os
 import pathlib
-import signal
 import sys
-import traceback
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -37,12 +35,14 @@ from dataclasses import dataclass
 from serverlite.dynamodb.access import AccessControl, HttpFacts
 from serverlite.dynamodb.connection import Answer, Deferred, HttpConnection, Request, Responder
 from serverlite.dynamodb.errors import InternalServerError, SerializationException, render_error
+from serverlite.dynamodb.failures import log_internal_error
 from serverlite.dynamodb.protocol import CONTENT_TYPE, DynamoDBServer, commit_failed
 from serverlite.dynamodb.storage.database import DATABASE_FILE, open_database
 from serverlite.dynamodb.streams.retention import StreamTrimmer
 from serverlite.dynamodb.ttl import TimeToLiveSweeper
 from serverlite.endpoint_policy import DYNAMODB_EXPOSURE, EndpointPolicy, Refusal, exposure_warning
 from serverlite.iam.registry import CREDENTIALS_FILE, RegistryFile
+from serverlite.lifecycle import run_until_stopped
 
 __all__ = ["MAX_REQUEST_BYTES", "DynamoDBServer", "Listener", "make_responder", "run", "start"]
 
@@ -75,8 +75,8 @@ def make_responder(core: DynamoDBServer, policy: EndpointPolicy | None = None) -
             if request.method == "OPTIONS" and origin is not None:
                 return _response(200, b"", None, policy.preflight_headers(origin, request.headers))
             return _answer(core, request, cors)
-        except Exception:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
-            traceback.print_exc(file=sys.stderr)
+        except Exception as error:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
+            log_internal_error(error)
             status, body = render_error(InternalServerError())
             return _response(status, body, CONTENT_TYPE, cors)
 
@@ -193,7 +193,8 @@ def run(
         core = DynamoDBServer(database, region=region, account_id=account_id, access=access)
         sweeper = TimeToLiveSweeper(database, clock=core.environment.clock, interval=ttl_interval)
         policy = policy or EndpointPolicy.create(host)
-        asyncio.run(_serve(core, sweeper, StreamTrimmer(database), host, port, policy, warn_exposure))
+        serving = functools.partial(_serve, core, sweeper, StreamTrimmer(database), host, port)
+        run_until_stopped(lambda stop: serving(stop, policy, warn_exposure))
     finally:
         database.close()
 
@@ -208,13 +209,10 @@ async def _serve(
     trimmer: StreamTrimmer,
     host: str,
     port: int,
+    stop: asyncio.Event,
     policy: EndpointPolicy,
     warn_exposure: bool,
 ) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     listener = await start(core, host, port, policy)
     real_port = listener.port
     sweeping = asyncio.create_task(sweeper.run())

@@ -108,8 +108,10 @@ async def invoke_function(
     started = time.monotonic()
     task = asyncio.ensure_future(invoker.invoke(function, event, trace_id=trace_id, throttle=True))
     try:
-        # Shielded: on an integration timeout the function keeps running, as on AWS.
-        result = await asyncio.wait_for(asyncio.shield(task), timeout_ms / 1000)
+        # Shielded: on an integration timeout the function keeps running, as on AWS. asyncio.timeout, not
+        # wait_for: Python 3.11's wait_for loses a cancellation that arrives as the result does.
+        async with asyncio.timeout(timeout_ms / 1000):
+            result = await asyncio.shield(task)
     except TimeoutError:
         raise EndpointTimeout("Execution failed due to a timeout error") from None
     except FunctionNotFound:

@@ -9,7 +9,6 @@ timestamp, and defaults to ``10m`` as there.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from serverlite.lifecycle import run_until_stopped, until_stopped
 from serverlite.logs.errors import CloudWatchLogsError
 from serverlite.logs.reading import LogEvent
 from serverlite.logs.store import LogStore
@@ -116,11 +116,8 @@ def _print_events(
 def _follow(store: LogStore, group: str, stream: str | None, since_ms: int, pattern: str | None) -> None:
     """Print events as they arrive; Ctrl-C ends quietly, as ``aws logs tail --follow`` does."""
 
-    async def run() -> None:
+    async def print_events() -> None:
         async for event in store.follow(group, stream, since_ms, pattern):
             click.echo(format_event(event))
 
-    try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
+    run_until_stopped(lambda stop: until_stopped(stop, print_events()))

@@ -106,6 +106,7 @@ class StreamPoller:
         self._shard_id = ""
         self._iterator: str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> bool:
         """Find the stream and position the iterator (so writes after this returns are seen); then poll.
@@ -125,11 +126,18 @@ class StreamPoller:
         self._task = asyncio.ensure_future(self._run())
         return True
 
-    async def close(self) -> None:
-        """Stop polling (a batch being delivered is abandoned; its records come again after a restart)."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+    async def close(self, seconds: float = 5.0) -> bool:
+        """Stop polling (a batch being delivered is abandoned; its records come again after a restart).
+
+        False when the poll did not end within `seconds` (it is then left cancelled and reported)."""
+        self._stopping = True
+        if self._task is None or self._task.done():
+            return True
+        self._task.cancel()
+        done, _ = await asyncio.wait({self._task}, timeout=seconds)
+        if not done:
+            self._log(f"{self.mapping.logical_id}: the stream poller did not stop within {seconds:g} s")
+        return bool(done)
 
     async def _resolve_stream(self) -> str | None:
         wanted = self.mapping.event_source_arn
@@ -159,12 +167,13 @@ class StreamPoller:
         return str(answer["ShardIterator"])
 
     async def _run(self) -> None:
-        while self._iterator is not None:
+        # `_stopping` as well as the cancellation: a poll must end even if a library swallowed the latter.
+        while self._iterator is not None and not self._stopping:
             try:
                 batch, last = await self._collect()
                 if batch:
                     await self._deliver(batch)
-                if last is not None:
+                if last is not None and not self._stopping:
                     self._write_checkpoint(last)
             except StreamsError as error:
                 self._log(f"{self.mapping.logical_id}: {error}")
@@ -180,7 +189,7 @@ class StreamPoller:
         batch: list[dict[str, t.Any]] = []
         last: str | None = None
         deadline: float | None = None
-        while self._iterator is not None:
+        while self._iterator is not None and not self._stopping:
             limit = min(_MAX_LIMIT, size - len(batch))
             answer = await self._client.call("GetRecords", {"ShardIterator": self._iterator, "Limit": limit})
             self._iterator = answer.get("NextShardIterator")
@@ -204,7 +213,7 @@ class StreamPoller:
     async def _deliver(self, records: list[dict[str, t.Any]], attempts: int = 0) -> None:
         """Invoke until it succeeds, bisecting and retrying as configured; exhausted batches are dropped."""
         limit = self.mapping.maximum_retry_attempts
-        while True:
+        while not self._stopping:
             result = await self._invoker.invoke(
                 self.mapping.function, json.dumps({"Records": records}).encode()
             )
@@ -270,8 +279,11 @@ class EventSources:
         started = await asyncio.gather(*(poller.start() for poller in self.pollers))
         self.pollers = [poller for poller, ok in zip(self.pollers, started, strict=True) if ok]
 
-    async def close(self) -> None:
-        """Stop every poller and the HTTP client."""
-        await asyncio.gather(*(poller.close() for poller in self.pollers), return_exceptions=True)
+    async def close(self) -> list[str]:
+        """Stop every poller (each within a bound) and the HTTP client; returns the mappings whose poller
+        had to be abandoned (each also reported through `log`)."""
+        stopped = await asyncio.gather(*(poller.close() for poller in self.pollers))
+        abandoned = [p.mapping.logical_id for p, ok in zip(self.pollers, stopped, strict=True) if not ok]
         with contextlib.suppress(Exception):
             await self._client.close()
+        return abandoned

@@ -19,9 +19,10 @@ import typing as t
 import uuid
 
 from serverlite.children import die_with_parent
-from serverlite.runtime.context import RuntimeSettings, lambda_environment, new_log_stream_name
+from serverlite.runtime.context import RuntimeSettings, new_log_stream_name
 from serverlite.runtime.errors import exit_error, out_of_memory_error, timeout_error
 from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.launch import WorkerImage, worker_process
 from serverlite.runtime.platform_log import ERROR, SUCCESS, TIMEOUT, PlatformLog
 from serverlite.runtime.runtime_api import Delivery, RuntimeApiServer
 from serverlite.template.model import Function
@@ -39,9 +40,16 @@ _MEMORY_CHECK_INTERVAL = 0.05
 class ExecutionEnvironment:
     """A warm worker for one function, reused across invocations."""
 
-    def __init__(self, function: Function, settings: RuntimeSettings, output: OutputSink) -> None:
+    def __init__(
+        self,
+        function: Function,
+        settings: RuntimeSettings,
+        output: OutputSink,
+        image: WorkerImage | None = None,
+    ) -> None:
         self.function = function
         self._settings = settings
+        self._image = image or WorkerImage(python=settings.python)
         self._output = output
         self.log_stream = new_log_stream_name()
         self._platform = PlatformLog(function, self.log_stream, self._emit)
@@ -72,9 +80,10 @@ class ExecutionEnvironment:
         """Open the Runtime API and spawn the worker; returns before the handler is imported."""
         await self._api.start()
         self._tmp_dir.mkdir(parents=True, exist_ok=True)
-        env = lambda_environment(
+        spec = worker_process(
             self.function,
             self._settings,
+            self._image,
             runtime_api=self._api.address,
             log_stream=self.log_stream,
             tmp_dir=self._tmp_dir,
@@ -82,12 +91,9 @@ class ExecutionEnvironment:
         self._started_at = time.monotonic()
         self._platform.init_start(*_runtime_version(self.function.runtime, self._settings.region))
         self._process = await asyncio.create_subprocess_exec(
-            self._settings.python,
-            "-m",
-            "awslambdaric",
-            self.function.handler,
-            cwd=str(self.function.code_dir),
-            env=env,
+            *spec.argv,
+            cwd=str(spec.cwd),
+            env=dict(spec.env),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
@@ -122,7 +128,11 @@ class ExecutionEnvironment:
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         status = SUCCESS
         try:
-            payload, error_type = await asyncio.wait_for(asyncio.shield(self._result), self.function.timeout)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the result and loses a
+            # cancellation that arrives as the result does, so a caller being stopped (an event source
+            # poller at shutdown) would run on (tests/unit/runtime/test_cancellation.py).
+            async with asyncio.timeout(self.function.timeout):
+                payload, error_type = await asyncio.shield(self._result)
         except TimeoutError:
             elapsed = time.monotonic() - started
             self._platform.timed_out(request_id, elapsed)

@@ -7,10 +7,8 @@ adds its items to those of the rounds before, so a restart must also keep what e
 
 from __future__ import annotations
 
-import os
 import pathlib
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -19,7 +17,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tests.functional.dynamodb.dynamodb_server import ServerProcess, make_client, stop_server
+from tests.functional.dynamodb.dynamodb_server import ServerProcess, launch_server, make_client, stop_server
+from tests.processes import kill_group
 
 TABLE = "Crash"
 PAYLOAD = "x" * 200
@@ -27,18 +26,11 @@ PAYLOAD = "x" * 200
 
 def start_cli(data_dir: pathlib.Path, durability: str) -> ServerProcess:
     """``serverlite dynamodb --port 0 --data-dir DIR --durability D``; wait for its two lines."""
-    process = subprocess.Popen(
+    return launch_server(
         [sys.executable, "-m", "serverlite", "dynamodb", "--port", "0", "--data-dir", str(data_dir)]
         + ["--durability", durability],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        data_dir,
     )
-    assert process.stdout is not None
-    first, second = process.stdout.readline().strip(), process.stdout.readline().strip()
-    assert first.startswith("DynamoDB: http://127.0.0.1:"), first
-    assert second == "Ready"
-    return ServerProcess(process, first.removeprefix("DynamoDB: "), data_dir)
 
 
 class Writer(threading.Thread):
@@ -70,21 +62,28 @@ def _item(key: str, number: int) -> dict[str, Any]:
 
 
 def _crash_round(data_dir: pathlib.Path, durability: str, prefix: str, rng: random.Random) -> Writer:
-    """Start, write until a kill -9 after 0.3-1.5 s, and return the writer with what it saw."""
+    """Start, write until a kill -9 0.3-1.5 s after the first acknowledged write, and return the writer
+    with what it saw."""
     server = start_cli(data_dir, durability)
-    client = make_client(server.endpoint)
-    if TABLE not in client.list_tables()["TableNames"]:
-        client.create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        )
-    writer = Writer(client, prefix)
-    writer.start()
-    time.sleep(rng.uniform(0.3, 1.5))
-    server.process.kill()  # SIGKILL: no shutdown code runs
-    server.process.wait(timeout=10)
+    try:
+        client = make_client(server.endpoint)
+        if TABLE not in client.list_tables()["TableNames"]:
+            client.create_table(
+                TableName=TABLE,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            )
+        writer = Writer(client, prefix)
+        writer.start()
+        deadline = time.monotonic() + 60  # a loaded machine may take a while for the first one
+        while not writer.acked and writer.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.3, 1.5))
+        server.process.kill()  # SIGKILL: no shutdown code runs
+        server.process.wait(timeout=10)
+    finally:
+        kill_group(server.process)
     writer.join(timeout=15)
     assert not writer.is_alive(), "the writer did not notice the kill"
     assert isinstance(writer.error, BotoCoreError), f"the write failed otherwise: {writer.error!r}"

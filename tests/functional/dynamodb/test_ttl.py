@@ -7,8 +7,6 @@ ack-api-quirks catalogue DDB-TABLE-147 (``active on a different AttributeName``,
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 import uuid
@@ -20,7 +18,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.functional.dynamodb.dynamodb_server import ServerProcess, make_client, stop_server
+from tests.functional.dynamodb.dynamodb_server import ServerProcess, launch_server, make_client, stop_server
 
 _FAST_SWEEP = (
     "import pathlib, sys; from serverlite.dynamodb.server import run; "
@@ -163,18 +161,11 @@ def test_ttl_setting_dies_with_the_table(client: Any) -> None:
 def fast_sweep(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A server of its own that sweeps expired items every 0.2 s."""
     data_dir = tmp_path_factory.mktemp("ttl")
-    process = subprocess.Popen(
-        [sys.executable, "-c", _FAST_SWEEP, str(data_dir)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    first, second = process.stdout.readline().strip(), process.stdout.readline().strip()
-    assert second == "Ready", (first, second)
-    running = ServerProcess(process, first.removeprefix("DynamoDB: "), data_dir)
-    yield make_client(running.endpoint)
-    stop_server(running)
+    running = launch_server([sys.executable, "-c", _FAST_SWEEP, str(data_dir)], data_dir)
+    try:
+        yield make_client(running.endpoint)
+    finally:
+        stop_server(running)
 
 
 def test_expired_items_disappear(fast_sweep: Any) -> None:

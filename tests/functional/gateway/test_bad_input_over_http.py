@@ -107,8 +107,10 @@ def good_latency(port: int) -> float:
 
 
 def assert_others_served(port: int) -> None:
+    """A good request is not held up behind the bad client: it is served before the bad client's
+    connection times out (a request queued behind it would wait for that)."""
     latency = good_latency(port)
-    assert latency < 1.0, f"a good request took {latency:.2f} s while a bad client was connected"
+    assert latency < HEAD_TIMEOUT / 2, f"a good request took {latency:.2f} s while a bad client was connected"
 
 
 def message(body: bytes) -> str:
@@ -281,8 +283,10 @@ def test_slowloris_head_gets_408_and_does_not_stall_others(port: int) -> None:
                 break
         status, headers, body = read_response(sock)
     assert (status, json.loads(body)) == (408, {"message": "Request Timeout"})
-    assert HEAD_TIMEOUT - 0.5 < time.monotonic() - started < HEAD_TIMEOUT + 3
-    assert max(latencies) < 1.0, latencies
+    # Cut off at the head timeout, not before; the upper bound only tells "cut off" from "never".
+    assert HEAD_TIMEOUT - 0.5 < time.monotonic() - started < HEAD_TIMEOUT * 4
+    # Others were served meanwhile: none waited for the slow client's cut-off.
+    assert max(latencies) < HEAD_TIMEOUT * 0.75, latencies
 
 
 def test_slow_body_gets_408_and_does_not_stall_others(port: int) -> None:
@@ -299,7 +303,7 @@ def test_slow_body_gets_408_and_does_not_stall_others(port: int) -> None:
             time.sleep(0.2)
         status, _, body = read_response(sock)
     assert (status, json.loads(body)) == (408, {"message": "Request Timeout"})
-    assert max(latencies) < 1.0, latencies
+    assert max(latencies) < BODY_TIMEOUT * 0.75, latencies  # none waited for the slow client's cut-off
 
 
 def test_an_idle_keep_alive_connection_between_requests_is_not_a_slowloris(port: int) -> None:

@@ -170,18 +170,29 @@ def test_keep_alive_connection_serves_many_requests(served):
 def test_sixteen_concurrent_requests_run_in_parallel(served):
     """Issue 5: 16 concurrent requests to a function that sleeps 0.5 s all succeed, side by side.
 
-    Run serially they would take 8 s; the bound leaves room for a loaded CI machine. The 1.5 s goal is a
-    speed goal, measured (not asserted) by benchmarks/concurrency.py."""
+    Issue 14: no fixed-seconds bound. The first round starts 16 environments (cold starts take what a
+    loaded machine gives them); the second, on those warm environments, must take less than half of what
+    the same 16 requests take one after another, measured in this run. The 1.5 s goal is a speed goal,
+    measured (not asserted) by benchmarks/concurrency.py."""
     import concurrent.futures
     import time
 
+    def sixteen_at_once():
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            results = list(pool.map(lambda _: served.request("GET", "/Test/nap"), range(16)))
+        return results, time.monotonic() - started
+
+    cold, _ = sixteen_at_once()
+    assert [status for status, _, _ in cold] == [200] * 16
+    assert len({body for _, _, body in cold}) == 16  # sixteen execution environments
+    warm, parallel = sixteen_at_once()
+    assert [status for status, _, _ in warm] == [200] * 16
     started = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        results = list(pool.map(lambda _: served.request("GET", "/Test/nap"), range(16)))
-    elapsed = time.monotonic() - started
-    assert [status for status, _, _ in results] == [200] * 16
-    assert len({body for _, _, body in results}) == 16  # sixteen execution environments
-    assert elapsed < 4.0, f"took {elapsed:.2f} s"
+    for _ in range(4):  # a quarter of the serial run, times four
+        assert served.request("GET", "/Test/nap")[0] == 200
+    serial = (time.monotonic() - started) * 4
+    assert parallel < serial / 2, f"16 in parallel took {parallel:.2f} s, one after another {serial:.2f} s"
 
 
 def test_lambda_throttle_is_a_500(served):
@@ -193,7 +204,8 @@ def test_lambda_throttle_is_a_500(served):
         first = pool.submit(served.request, "GET", "/Test/single")
         time.sleep(0.25)
         second = pool.submit(served.request, "GET", "/Test/single")
-        results = [first.result(), second.result()]
+        # On a loaded machine the second may reach the gateway first: whichever comes second is refused.
+        results = sorted([first.result(), second.result()], key=lambda result: result[0])
     assert results[0][0] == 200
     status, headers, body = results[1]
     assert (status, body) == (500, b'{"message": "Internal server error"}')

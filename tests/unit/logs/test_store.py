@@ -249,12 +249,13 @@ def test_reopens_files_beyond_the_open_file_cap(tmp_path: Path) -> None:
     store.close()
 
 
-def test_append_100k_short_events_is_fast(store: LogStore) -> None:
-    started = time.perf_counter()
+def test_append_100k_short_events(store: LogStore) -> None:
+    """All kept, in order (their speed is a benchmark's business, not a test's: issue 14)."""
     for batch in range(1000):
         store.append(GROUP, STREAM, [(batch * 100 + i, f"line {i}") for i in range(100)])
-    assert time.perf_counter() - started < 1.0
     assert store.streams(GROUP)[0].last_event_timestamp == 99_999
+    events = store.events(GROUP, STREAM, limit=10_000).events
+    assert [(e.timestamp, e.message) for e in events[:2]] == [(0, "line 0"), (1, "line 1")]
 
 
 def test_limited_read_does_not_load_the_file(store: LogStore, monkeypatch: pytest.MonkeyPatch) -> None:
