@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import secrets
 import signal
 import sys
 import time
@@ -15,6 +16,7 @@ from serverlite.aws_endpoint import AwsEndpoint
 from serverlite.children import die_with_parent
 from serverlite.config import Config
 from serverlite.console import ConsoleState, RecentInvocations, serve_console
+from serverlite.endpoint_policy import DYNAMODB_EXPOSURE, EndpointPolicy, console_origins, exposure_warning
 from serverlite.gateway.cognito import JwksError
 from serverlite.gateway.gateway import Gateway, TestInvokeResult
 from serverlite.gateway.iam import CredentialsError
@@ -57,12 +59,20 @@ class DynamoDBProcess:
     gap fail as connection errors, and SQLite's journal recovery keeps every acknowledged write.
     """
 
-    def __init__(self, process: asyncio.subprocess.Process, url: str, host: str, data_dir: Path) -> None:
+    def __init__(
+        self,
+        process: asyncio.subprocess.Process,
+        url: str,
+        host: str,
+        data_dir: Path,
+        options: t.Sequence[str] = (),
+    ) -> None:
         self._process = process
         self.url = url
         self._host = host
         self._port = int(url.rsplit(":", 1)[1].rstrip("/"))  # the port actually bound (useful with port 0)
         self._data_dir = data_dir
+        self._options = tuple(options)
         self._stopping = False
         #: How many times the child was started again after an unexpected exit.
         self.restarts = 0
@@ -70,14 +80,16 @@ class DynamoDBProcess:
         self._supervisor = asyncio.ensure_future(self._supervise())
 
     @classmethod
-    async def start(cls, host: str, port: int, data_dir: Path, timeout: float = 30.0) -> DynamoDBProcess:
-        """Spawn the server and wait for its `Ready` line."""
-        process, url = await cls._launch(host, port, data_dir, timeout)
-        return cls(process, url, host, data_dir)
+    async def start(
+        cls, host: str, port: int, data_dir: Path, timeout: float = 30.0, options: t.Sequence[str] = ()
+    ) -> DynamoDBProcess:
+        """Spawn the server and wait for its `Ready` line; `options`: more `serverlite dynamodb` options."""
+        process, url = await cls._launch(host, port, data_dir, timeout, options)
+        return cls(process, url, host, data_dir, options)
 
     @classmethod
     async def _launch(
-        cls, host: str, port: int, data_dir: Path, timeout: float
+        cls, host: str, port: int, data_dir: Path, timeout: float, options: t.Sequence[str]
     ) -> tuple[asyncio.subprocess.Process, str]:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -90,6 +102,7 @@ class DynamoDBProcess:
             str(port),
             "--data-dir",
             str(data_dir),
+            *options,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
@@ -163,7 +176,7 @@ class DynamoDBProcess:
         delay = 0.1
         while True:
             try:
-                process, _ = await self._launch(self._host, self._port, self._data_dir, 30.0)
+                process, _ = await self._launch(self._host, self._port, self._data_dir, 30.0, self._options)
             except (StartupError, OSError) as error:
                 _say(f"DynamoDB server did not restart, retrying in {delay:.1f} s: {error}")
                 await asyncio.sleep(delay)
@@ -219,6 +232,7 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
             credentials=config.data_dir / CREDENTIALS_FILE,
             region=config.region,
             account_id=config.account_id,
+            policy=_endpoint_policy(config),
         )
         await _listen(aws, "Lambda and Logs endpoint", config.host, config.aws_port)
         _on_stop(stack, "the Lambda and Logs endpoint", aws.close)
@@ -305,14 +319,41 @@ def _gateway(application: Application, config: Config, invoker: Invoker, store: 
 
 
 async def _serve_console(state: ConsoleState, config: Config, stack: contextlib.AsyncExitStack) -> str:
+    """Serve the console; its URL as printed, with the token that its API asks for."""
+    token = secrets.token_urlsafe(24) if config.console_token else None
     try:
-        runner, port = await serve_console(state, config.host, config.console_port)
+        runner, port = await serve_console(
+            state, config.host, config.console_port, token=token, policy=_endpoint_policy(config)
+        )
     except OSError as error:
         raise StartupError(
             f"Console cannot listen on {config.host}:{config.console_port}: {error.strerror}"
         ) from None
     _on_stop(stack, "the console", runner.cleanup)
-    return f"http://{config.host}:{port}"
+    return f"http://{config.host}:{port}/" + (f"?token={token}" if token else "")
+
+
+def _endpoint_policy(config: Config) -> EndpointPolicy:
+    """The Host and Origin rules of serverlite's own endpoints (never of the user's APIs)."""
+    return EndpointPolicy.create(config.host, config.allowed_hosts, _allowed_origins(config))
+
+
+def _allowed_origins(config: Config) -> list[str]:
+    """`--allow-origin` values and the console's own origins (unknown yet with port 0)."""
+    origins = [*config.allow_origins]
+    if config.console_port:
+        origins += console_origins(config.host, config.console_port)
+    return origins
+
+
+def _dynamodb_options(config: Config) -> list[str]:
+    """The `serverlite dynamodb` options that give the embedded server the same policy."""
+    options = ["--embedded"]
+    for name in config.allowed_hosts:
+        options += ["--allowed-host", name]
+    for origin in _allowed_origins(config):
+        options += ["--allow-origin", origin]
+    return options
 
 
 # Each service gets this long to stop; one that takes longer is cut short and named.
@@ -332,7 +373,9 @@ async def _cancel(task: asyncio.Future[t.Any]) -> None:
 async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> str:
     if config.dynamodb_endpoint:
         return config.dynamodb_endpoint
-    dynamodb = await DynamoDBProcess.start(config.host, config.dynamodb_port, config.data_dir)
+    dynamodb = await DynamoDBProcess.start(
+        config.host, config.dynamodb_port, config.data_dir, options=_dynamodb_options(config)
+    )
     _on_stop(stack, "the DynamoDB server", dynamodb.stop)
     return dynamodb.url
 
@@ -506,6 +549,16 @@ def _announce(
         _say(f"API key {key.name}: {key.value}")
     for note in application.not_emulated:
         _say(note)
+    reachable = [
+        (base, "your APIs, with the access control the template declares"),
+        (dynamodb, DYNAMODB_EXPOSURE),
+        (aws, "invoke any function and read every log group, without credentials"),
+        (console.partition("?")[0], "the console, for whoever has its URL with the token"),
+    ]
+    if config.dynamodb_endpoint:
+        reachable.pop(1)
+    for line in exposure_warning(config.host, reachable):
+        _say(line)
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
 

@@ -32,6 +32,40 @@ def _template_option(*, exists: bool = False) -> t.Callable[[t.Callable[..., t.A
 _LAYER_HELP = "A local folder standing in for a layer the template names by ARN (what its zip holds)."
 
 
+def _exposure_options(function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """`--allowed-host` and `--allow-origin`: what serverlite's own endpoints answer besides the defaults."""
+    function = click.option(
+        "--allow-origin",
+        "allow_origins",
+        multiple=True,
+        metavar="ORIGIN",
+        help="Let web pages of this origin call the DynamoDB, Lambda and Logs endpoints "
+        "(e.g. http://localhost:5173, http://localhost:*, or * for any).",
+    )(function)
+    return click.option(
+        "--allowed-host",
+        "allowed_hosts",
+        multiple=True,
+        metavar="NAME",
+        help="Answer requests addressed to this host name too (default: localhost, IP addresses, --host).",
+    )(function)
+
+
+def _endpoint_policy_args(allowed_hosts: tuple[str, ...], allow_origins: tuple[str, ...]) -> None:
+    """Check `--allowed-host` and `--allow-origin` values (a usage error names the bad one)."""
+    from serverlite.endpoint_policy import parse_allowed_host, parse_origin_pattern
+
+    for name, parse, values in (
+        ("--allowed-host", parse_allowed_host, allowed_hosts),
+        ("--allow-origin", parse_origin_pattern, allow_origins),
+    ):
+        for value in values:
+            try:
+                parse(value)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint=name) from None
+
+
 @click.group()
 @click.version_option(__version__, prog_name="serverlite")
 def main() -> None:
@@ -102,6 +136,12 @@ def main() -> None:
     help="Access keys (ini, like ~/.aws/credentials) that AWS_IAM methods accept SigV4 signatures of.",
 )
 @click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP)
+@_exposure_options
+@click.option(
+    "--no-console-token",
+    is_flag=True,
+    help="Serve the console without the token of its URL (only with a loopback --host).",
+)
 def start(
     template: Path,
     host: str,
@@ -121,11 +161,21 @@ def start(
     jwks: tuple[str, ...],
     credentials: Path | None,
     layers: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
+    allow_origins: tuple[str, ...],
+    no_console_token: bool,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
     from serverlite.app import StartupError, serve
+    from serverlite.endpoint_policy import is_loopback
     from serverlite.template.errors import TemplateError
 
+    _endpoint_policy_args(allowed_hosts, allow_origins)
+    if no_console_token and not is_loopback(host):
+        raise click.UsageError(
+            f"--no-console-token needs a loopback --host: on {host} the console is reachable from the "
+            "network and its token is what keeps others out"
+        )
     template = template.resolve()
     if not template.is_file():
         raise click.ClickException(f"{template}: template not found")
@@ -149,6 +199,9 @@ def start(
             jwks=dict(parse_jwks(j) for j in jwks),
             credentials=credentials.resolve() if credentials else None,
             layers=dict(parse_layer(layer) for layer in layers),
+            allowed_hosts=allowed_hosts,
+            allow_origins=allow_origins,
+            console_token=not no_console_token,
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
@@ -421,6 +474,9 @@ def _function_roles(template: Path) -> dict[str, tuple[str, list[t.Any]]]:
     type=click.Choice(["off", "warn", "enforce"]),
     help="Checks of calls signed by role sessions; warn logs would-be denials [default: the map's mode].",
 )
+@_exposure_options
+# Started by `serverlite start`, which says itself what a non-loopback --host exposes.
+@click.option("--embedded", is_flag=True, hidden=True)
 def dynamodb(
     host: str,
     port: int,
@@ -430,10 +486,15 @@ def dynamodb(
     region: str,
     iam_credentials: Path | None,
     iam_mode: str | None,
+    allowed_hosts: tuple[str, ...],
+    allow_origins: tuple[str, ...],
+    embedded: bool,
 ) -> None:
     """Run the DynamoDB server alone."""
     from serverlite.dynamodb.server import run
+    from serverlite.endpoint_policy import EndpointPolicy
 
+    _endpoint_policy_args(allowed_hosts, allow_origins)
     if not in_memory:
         data_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -445,6 +506,8 @@ def dynamodb(
             region=region,
             iam_credentials=iam_credentials.resolve() if iam_credentials else None,
             iam_mode=iam_mode,
+            policy=EndpointPolicy.create(host, allowed_hosts, allow_origins),
+            warn_exposure=not embedded,
         )
     except OSError as error:
         raise click.ClickException(f"DynamoDB cannot listen on {host}:{port}: {error.strerror}") from None

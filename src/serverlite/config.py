@@ -35,6 +35,12 @@ class Config:
     credentials: Path | None = None
     # Layer version ARN -> local folder standing in for it (`--layer ARN=DIR`).
     layers: Mapping[str, Path] = field(default_factory=dict)
+    # Host names and page origins serverlite's own endpoints answer besides the defaults
+    # (`--allowed-host`, `--allow-origin`; serverlite.endpoint_policy).
+    allowed_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()
+    # Whether the console's API needs the token printed with its URL (`--no-console-token`: loopback only).
+    console_token: bool = True
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:

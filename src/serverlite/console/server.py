@@ -9,8 +9,10 @@ from aiohttp import web
 from serverlite.console import apis, dynamodb, functions, logs
 from serverlite.console.dynamodb import CLIENT, DynamoDBClient
 from serverlite.console.functions import SAVED_EVENTS
+from serverlite.console.guard import console_guard, protect_responses
 from serverlite.console.state import STATE, ConsoleState
 from serverlite.console.wire import error_middleware, json_response
+from serverlite.endpoint_policy import EndpointPolicy
 
 __all__ = ["STATIC", "create_app", "serve_console"]
 
@@ -19,9 +21,17 @@ STATIC = Path(__file__).parent / "static"
 _NO_CACHE = {"Cache-Control": "no-cache"}
 
 
-def create_app(state: ConsoleState) -> web.Application:
-    """The console as an aiohttp application (not yet listening)."""
-    app = web.Application(middlewares=[error_middleware])
+def create_app(
+    state: ConsoleState, *, token: str | None, policy: EndpointPolicy | None = None
+) -> web.Application:
+    """The console as an aiohttp application (not yet listening).
+
+    `token`: what the page must send in `X-Serverlite-Token` (None: nothing); `policy`: the Hosts
+    served (default: localhost and IP addresses). See `serverlite.console.guard`.
+    """
+    guard = console_guard(token, policy or EndpointPolicy())
+    app = web.Application(middlewares=[guard, error_middleware])
+    app.on_response_prepare.append(protect_responses)
     app[STATE] = state
     app[SAVED_EVENTS] = {}
     app[CLIENT] = DynamoDBClient(state.dynamodb_url, state.application.region)
@@ -34,12 +44,15 @@ def create_app(state: ConsoleState) -> web.Application:
     return app
 
 
-async def serve_console(state: ConsoleState, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Listen on host:port (0: any free port); returns the runner (call `cleanup()`) and the port."""
+async def serve_console(
+    state: ConsoleState, host: str, port: int, *, token: str | None, policy: EndpointPolicy | None = None
+) -> tuple[web.AppRunner, int]:
+    """Listen on host:port (0: any free port); returns the runner (call `cleanup()`) and the port.
+
+    `token` and `policy` as `create_app` takes them (default policy: `EndpointPolicy.create(host)`)."""
+    app = create_app(state, token=token, policy=policy or EndpointPolicy.create(host))
     # handler_cancellation: a closed page ends its live tail; a short shutdown_timeout for the same.
-    runner = web.AppRunner(
-        create_app(state), access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-    )
+    runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
     await runner.setup()
     await web.TCPSite(runner, host, port, reuse_address=True).start()
     return runner, int(runner.addresses[0][1])
