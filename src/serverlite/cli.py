@@ -51,6 +51,13 @@ def main() -> None:
 )
 @click.option("--console-port", default=3002, show_default=True, type=int, help="Port of the web console.")
 @click.option(
+    "--function-url-port",
+    default=3010,
+    show_default=True,
+    type=int,
+    help="Port of the first Lambda function URL; the next ones use the following ports (0: free ports).",
+)
+@click.option(
     "--iam",
     "iam_mode",
     type=click.Choice(["off", "warn", "enforce"]),
@@ -105,6 +112,7 @@ def start(
     dynamodb_port: int,
     aws_port: int,
     console_port: int,
+    function_url_port: int,
     iam_mode: str,
     record_access: bool,
     data_dir: Path | None,
@@ -133,6 +141,7 @@ def start(
             dynamodb_port=dynamodb_port,
             aws_port=aws_port,
             console_port=console_port,
+            function_url_port=function_url_port,
             iam_mode=iam_mode,
             record_access=record_access,
             region=region,

@@ -124,7 +124,9 @@ _LAYERS = "layers: their code would be missing from the function"
 _EFS = "EFS file systems are not mounted"
 _DURABLE = "durable functions"
 _TENANCY = "tenant isolation"
-_URLS = "function URLs are not served"
+_WEBSOCKET = "WebSocket APIs"
+_WEBSOCKET_ONLY = "applies to WebSocket APIs only"
+_PARAMETER_MAPPING = "parameter mapping of HTTP API integrations"
 _COMPRESSION = "response compression"
 _STREAMING = "response streaming"
 _SAME_RESULT = "serverlite's result is the same"
@@ -560,6 +562,127 @@ _API_GATEWAY_DOCUMENTATION_VERSION: Table = {
     "RestApiId": harmless(_DOCS),
 }
 
+# --- AWS::ApiGatewayV2 (HTTP APIs) and function URLs ----------------------------------------------
+
+_AUTHORIZATION_TYPES_V2 = ("NONE", "JWT", "CUSTOM", "AWS_IAM")
+
+
+def _http_integration_type(value: Any, _: Mapping[str, Any]) -> str | None:
+    kind = _text(value)
+    if kind == "AWS_PROXY":
+        return None
+    return "HTTP_PROXY integrations of HTTP APIs" if kind == "HTTP_PROXY" else _WEBSOCKET
+
+
+_CORS_CONFIGURATION: Table = {
+    key: used()
+    for key in ("AllowCredentials", "AllowHeaders", "AllowMethods", "AllowOrigins", "ExposeHeaders", "MaxAge")
+}
+_ROUTE_SETTINGS: Table = {
+    "DataTraceEnabled": harmless(_WEBSOCKET_ONLY),
+    "DetailedMetricsEnabled": harmless(_METRICS),
+    "LoggingLevel": harmless(_WEBSOCKET_ONLY),
+    "ThrottlingBurstLimit": used(),
+    "ThrottlingRateLimit": used(),
+}
+_API_GATEWAY_V2_API: Table = {
+    "ApiKeySelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "BasePath": harmless(_DEPLOY),
+    "Body": used(),
+    "BodyS3Location": used(),  # a local file; build_http_api refuses an S3 location by name
+    "CorsConfiguration": used(_CORS_CONFIGURATION),
+    "CredentialsArn": harmless(_ROLE),
+    "Description": harmless(_DOCS),
+    "DisableExecuteApiEndpoint": used(),
+    "DisableSchemaValidation": harmless(_WEBSOCKET_ONLY),
+    "FailOnWarnings": harmless(_DEPLOY),
+    "IpAddressType": harmless(_LOCAL_URL),
+    "Name": used(),
+    "ProtocolType": used(check=one_of("HTTP", reason=_WEBSOCKET)),
+    "RouteKey": used(),
+    "RouteSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "Tags": _TAGS_RULE,
+    "Target": used(),
+    "Version": harmless(_DOCS),
+}
+_API_GATEWAY_V2_ROUTE: Table = {
+    "ApiId": used(),
+    "ApiKeyRequired": harmless(_WEBSOCKET_ONLY),
+    "AuthorizationScopes": used(),
+    "AuthorizationType": used(
+        check=one_of(*_AUTHORIZATION_TYPES_V2, reason="AuthorizationType is NONE, JWT, CUSTOM or AWS_IAM")
+    ),
+    "AuthorizerId": used(),
+    "ModelSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "OperationName": harmless(_DOCS),
+    "RequestModels": harmless(_WEBSOCKET_ONLY),
+    "RequestParameters": harmless(_WEBSOCKET_ONLY),
+    "RouteKey": used(),
+    "RouteResponseSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "Target": used(),
+}
+_API_GATEWAY_V2_INTEGRATION: Table = {
+    "ApiId": used(),
+    "ConnectionId": harmless("used with VPC links only, which are refused"),
+    "ConnectionType": used(check=_connection_type),
+    "ContentHandlingStrategy": harmless(_WEBSOCKET_ONLY),
+    "CredentialsArn": harmless(_ROLE),
+    "Description": harmless(_DOCS),
+    "IntegrationMethod": used(),
+    "IntegrationSubtype": refused("AWS service integrations of HTTP APIs"),
+    "IntegrationType": used(check=_http_integration_type),
+    "IntegrationUri": used(),
+    "PassthroughBehavior": harmless(_WEBSOCKET_ONLY),
+    "PayloadFormatVersion": used(),
+    "RequestParameters": refused(_PARAMETER_MAPPING),
+    "RequestTemplates": harmless(_WEBSOCKET_ONLY),
+    "ResponseParameters": refused(_PARAMETER_MAPPING),
+    "TemplateSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "TimeoutInMillis": used(),
+    "TlsConfig": refused("TLS settings of HTTP integrations"),
+}
+_API_GATEWAY_V2_STAGE: Table = {
+    "AccessLogSettings": used(_ACCESS_LOG_SETTING),
+    "ApiId": used(),
+    "AutoDeploy": used(),
+    "ClientCertificateId": harmless("backends are not sent a client certificate locally"),
+    "DefaultRouteSettings": used(_ROUTE_SETTINGS),
+    "DeploymentId": harmless("every stage serves the template's routes locally"),
+    "Description": harmless(_DOCS),
+    "RouteSettings": used(),  # route key -> the fields of DefaultRouteSettings
+    "StageName": used(),
+    "StageVariables": used(),
+    "Tags": _TAGS_RULE,
+}
+_API_GATEWAY_V2_AUTHORIZER: Table = {
+    "ApiId": used(),
+    "AuthorizerCredentialsArn": harmless(_ROLE),
+    "AuthorizerPayloadFormatVersion": used(),
+    "AuthorizerResultTtlInSeconds": used(),
+    "AuthorizerType": used(check=one_of("JWT", "REQUEST", reason=_WEBSOCKET)),
+    "AuthorizerUri": used(),
+    "EnableSimpleResponses": used(),
+    "IdentitySource": used(),
+    "IdentityValidationExpression": harmless(_WEBSOCKET_ONLY),
+    "JwtConfiguration": used({"Audience": used(), "Issuer": used()}),
+    "Name": used(),
+}
+_API_GATEWAY_V2_DEPLOYMENT: Table = {
+    "ApiId": used(),
+    "Description": harmless(_DOCS),
+    "StageName": harmless("every stage serves the template's routes locally"),
+}
+_LAMBDA_URL: Table = {
+    "AuthType": used(check=one_of("NONE", "AWS_IAM", reason="AuthType is NONE or AWS_IAM")),
+    "Cors": used(_CORS_CONFIGURATION),
+    # RESPONSE_STREAM is served buffered and named at start: Python handlers return whole responses.
+    "InvokeMode": used(
+        check=one_of("BUFFERED", "RESPONSE_STREAM", reason="InvokeMode is BUFFERED or RESPONSE_STREAM")
+    ),
+    "Qualifier": used(),
+    "TargetFunctionArn": used(),
+}
+
 # --- AWS::DynamoDB, AWS::Logs, AWS::IAM -----------------------------------------------------------
 
 _RESOURCE_POLICY = "resource-based policies are not evaluated by the IAM checks"
@@ -754,7 +877,7 @@ _SAM_FUNCTION: Table = {
     "FileSystemConfigs": refused(_EFS),
     "FunctionName": used(),
     "FunctionScalingConfig": refused(_MANAGED_INSTANCES),
-    "FunctionUrlConfig": refused(_URLS),
+    "FunctionUrlConfig": used(),  # expands to AWS::Lambda::Url
     "Handler": used(),
     "ImageConfig": refused(_IMAGE),
     "ImageUri": refused(_IMAGE),
@@ -819,6 +942,25 @@ _SAM_API: Table = {
     "TracingEnabled": harmless(_XRAY),
     "Variables": used(),
 }
+_SAM_HTTP_API: Table = {
+    "AccessLogSettings": used(_ACCESS_LOG_SETTING),
+    "Auth": used(),
+    "CorsConfiguration": used(),
+    "DefaultRouteSettings": used(_ROUTE_SETTINGS),
+    "DefinitionBody": used(),
+    "DefinitionUri": used(),  # a local file, inlined as SAM CLI does
+    "Description": harmless(_DOCS),
+    "DisableExecuteApiEndpoint": used(),
+    "Domain": harmless(_LOCAL_URL),
+    "FailOnWarnings": harmless(_DEPLOY),
+    "Name": used(),
+    "PropagateTags": harmless(_TAGS),
+    "RouteSettings": used(),
+    "StageName": used(),
+    "StageVariables": used(),
+    "Tags": _TAGS_RULE,
+}
+
 _SAM_SIMPLE_TABLE: Table = {
     "PointInTimeRecoverySpecification": _DYNAMODB_TABLE["PointInTimeRecoverySpecification"],
     "PrimaryKey": used(),
@@ -832,6 +974,7 @@ _SAM_CONNECTOR: Table = {"Destination": used(), "Permissions": used(), "Source":
 RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Serverless::Function": _SAM_FUNCTION,
     "AWS::Serverless::Api": _SAM_API,
+    "AWS::Serverless::HttpApi": _SAM_HTTP_API,
     "AWS::Serverless::SimpleTable": _SAM_SIMPLE_TABLE,
     "AWS::Serverless::Connector": _SAM_CONNECTOR,
     "AWS::Lambda::Function": _LAMBDA_FUNCTION,
@@ -855,6 +998,13 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::ApiGateway::Account": _API_GATEWAY_ACCOUNT,
     "AWS::ApiGateway::DocumentationPart": _API_GATEWAY_DOCUMENTATION_PART,
     "AWS::ApiGateway::DocumentationVersion": _API_GATEWAY_DOCUMENTATION_VERSION,
+    "AWS::ApiGatewayV2::Api": _API_GATEWAY_V2_API,
+    "AWS::ApiGatewayV2::Route": _API_GATEWAY_V2_ROUTE,
+    "AWS::ApiGatewayV2::Integration": _API_GATEWAY_V2_INTEGRATION,
+    "AWS::ApiGatewayV2::Stage": _API_GATEWAY_V2_STAGE,
+    "AWS::ApiGatewayV2::Authorizer": _API_GATEWAY_V2_AUTHORIZER,
+    "AWS::ApiGatewayV2::Deployment": _API_GATEWAY_V2_DEPLOYMENT,
+    "AWS::Lambda::Url": _LAMBDA_URL,
     "AWS::DynamoDB::Table": _DYNAMODB_TABLE,
     "AWS::Logs::LogGroup": _LOGS_LOG_GROUP,
     "AWS::IAM::Role": _IAM_ROLE,
@@ -865,15 +1015,14 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Scheduler::Schedule": _SCHEDULER_SCHEDULE,
 }
 
-_HTTP_APIS = "API Gateway v2 HTTP and WebSocket APIs: REST APIs only"
+_WEBSOCKET_APIS = "WebSocket APIs: REST and HTTP APIs only"
 _NESTED = "nested stacks: their APIs, functions and tables would be missing"
 _CUSTOM = "custom resources: what their function does at deployment would be missing"
 _DOMAINS = f"custom domain names are not served: {_LOCAL_URL}"
 
 # Types serverlite refuses: they change what the API, the functions or the tables do.
 REFUSED_TYPES: Mapping[str, str] = {
-    "AWS::Serverless::HttpApi": _HTTP_APIS,
-    "AWS::Serverless::WebSocketApi": _HTTP_APIS,
+    "AWS::Serverless::WebSocketApi": _WEBSOCKET_APIS,
     "AWS::Serverless::Application": _NESTED,
     "AWS::Serverless::WebFunction": "web functions",
     "AWS::Lambda::WebFunction": "web functions",
@@ -881,7 +1030,6 @@ REFUSED_TYPES: Mapping[str, str] = {
     "AWS::Lambda::WebFunctionRevision": "web functions",
     "AWS::CloudFormation::Stack": _NESTED,
     "AWS::CloudFormation::CustomResource": _CUSTOM,
-    "AWS::Lambda::Url": _URLS,
     "AWS::Lambda::ResourcePolicy": "resource-based policies are not evaluated",
     "AWS::DynamoDB::GlobalTable": "global tables: use AWS::DynamoDB::Table",
     "AWS::Logs::SubscriptionFilter": "log subscription filters",
@@ -890,7 +1038,7 @@ REFUSED_TYPES: Mapping[str, str] = {
 }
 # Namespaces whose other types change the API, the functions or the tables: refused unless listed.
 _REFUSED_NAMESPACES: Mapping[str, str] = {
-    "AWS::ApiGatewayV2::": _HTTP_APIS,
+    "AWS::ApiGatewayV2::": _WEBSOCKET_APIS,
     "AWS::ApiGateway::": "",
     "AWS::Lambda::": "",
     "AWS::DynamoDB::": "",
@@ -906,6 +1054,9 @@ NOT_EMULATED_TYPES: Mapping[str, str] = {
     "AWS::ApiGateway::BasePathMapping": _DOMAINS,
     "AWS::ApiGateway::BasePathMappingV2": _DOMAINS,
     "AWS::ApiGateway::DomainNameAccessAssociation": _DOMAINS,
+    "AWS::ApiGatewayV2::DomainName": _DOMAINS,
+    "AWS::ApiGatewayV2::ApiMapping": _DOMAINS,
+    "AWS::ApiGatewayV2::VpcLink": _VPC_LINK,
     "AWS::Lambda::LayerVersion": "layers are used by no function (Layers is refused)",
     "AWS::Lambda::LayerVersionPermission": "layers are used by no function (Layers is refused)",
     "AWS::Lambda::CodeSigningConfig": "code signing is checked when code is deployed",
@@ -947,6 +1098,16 @@ EVENT_PROPERTIES: Mapping[str, Table] = {
         "ResponseTransferMode": used(check=_transfer_mode),
         "RestApiId": used(),
         "Stage": used(),
+        "TimeoutInMillis": used(),
+    },
+    "HttpApi": {
+        "ApiId": used(),
+        "Auth": used(),
+        "Method": used(),
+        "Path": used(),
+        "PayloadFormatVersion": used(),
+        "RouteSettings": used(_ROUTE_SETTINGS),
+        "Stage": used(),  # names the stage in the invoke permission SAM writes
         "TimeoutInMillis": used(),
     },
     "Schedule": {
@@ -1023,7 +1184,6 @@ REFUSED_EVENT_TYPES: Mapping[str, str] = {
     "IoTRule": _NOT_EMULATED_SOURCE.format("AWS IoT"),
     "AlexaSkill": _NOT_EMULATED_SOURCE.format("Alexa"),
     "Cognito": _NOT_EMULATED_SOURCE.format("Amazon Cognito"),
-    "HttpApi": _HTTP_APIS,
 }
 
 # --- template sections, resource attributes, Globals ----------------------------------------------

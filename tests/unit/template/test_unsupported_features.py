@@ -193,14 +193,14 @@ def test_resource_types_that_change_behaviour_are_refused(write: Write) -> None:
         "Resources:"
         + FUNCTION
         + """
-  Url:
-    Type: AWS::Lambda::Url
-    Properties: {TargetFunctionArn: !GetAtt Fn.Arn, AuthType: NONE}
+  Socket:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: chat, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
 """
     )
     assert refusal(path) == (
-        f"{path}:{line(path, 'AWS::Lambda::Url')}: resource 'Url': resource type AWS::Lambda::Url is not "
-        "supported by serverlite yet (function URLs are not served)"
+        f"{path}:{line(path, 'WEBSOCKET')}: resource 'Socket': AWS::ApiGatewayV2::Api property 'ProtocolType' "
+        "value 'WEBSOCKET' is not supported by serverlite yet (WebSocket APIs)"
     )
 
 
@@ -288,8 +288,8 @@ def test_sam_event_sources_are_refused_with_the_function_and_event(write: Write)
         Jobs:
           Type: SQS
           Properties: {Queue: arn:aws:sqs:us-east-1:123456789012:jobs}
-        Http:
-          Type: HttpApi
+        Uploads:
+          Type: S3
         Changes:
           Type: DynamoDB
           Properties:
@@ -300,8 +300,8 @@ def test_sam_event_sources_are_refused_with_the_function_and_event(write: Write)
     assert refusal(path).splitlines() == [
         f"{path}:{line(path, 'Type: SQS')}: resource 'Fn': AWS::Serverless::Function event 'Jobs' of type SQS "
         "is not supported by serverlite yet (Amazon SQS is not emulated)",
-        f"{path}:{line(path, 'Type: HttpApi')}: resource 'Fn': AWS::Serverless::Function event 'Http' of type "
-        "HttpApi is not supported by serverlite yet (API Gateway v2 HTTP and WebSocket APIs: REST APIs only)",
+        f"{path}:{line(path, 'Type: S3')}: resource 'Fn': AWS::Serverless::Function event 'Uploads' of type "
+        "S3 is not supported by serverlite yet (Amazon S3 is not emulated)",
         f"{path}:{line(path, 'StartingPosition')}: resource 'Fn': AWS::Serverless::Function event 'Changes' "
         "property 'StartingPosition' value 'AT_TIMESTAMP' is not supported by serverlite yet "
         "(starting at a timestamp)",
@@ -322,24 +322,23 @@ Resources:
       Handler: app.handler
       Runtime: python3.12
       CodeUri: src
-      FunctionUrlConfig: {AuthType: NONE}
+      FileSystemConfigs: [{Arn: arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-1, LocalMountPath: /mnt/efs}]
   Api:
     Type: AWS::Serverless::Api
     Properties: {StageName: dev, MinimumCompressionSize: 1024}
-  Http:
-    Type: AWS::Serverless::HttpApi
+  Socket:
+    Type: AWS::Serverless::WebSocketApi
 """
     )
     assert refusal(path).splitlines() == [
         f"{path}:{line(path, 'Layers')}: Globals Function property 'Layers' is not supported by serverlite yet "
         "(layers: their code would be missing from the function)",
-        f"{path}:{line(path, 'FunctionUrlConfig')}: resource 'Fn': AWS::Serverless::Function property "
-        "'FunctionUrlConfig' is not supported by serverlite yet (function URLs are not served)",
+        f"{path}:{line(path, 'FileSystemConfigs')}: resource 'Fn': AWS::Serverless::Function property "
+        "'FileSystemConfigs' is not supported by serverlite yet (EFS file systems are not mounted)",
         f"{path}:{line(path, 'MinimumCompressionSize')}: resource 'Api': AWS::Serverless::Api property "
         "'MinimumCompressionSize' is not supported by serverlite yet (response compression)",
-        f"{path}:{line(path, 'AWS::Serverless::HttpApi')}: resource 'Http': resource type "
-        "AWS::Serverless::HttpApi is not supported by serverlite yet "
-        "(API Gateway v2 HTTP and WebSocket APIs: REST APIs only)",
+        f"{path}:{line(path, 'AWS::Serverless::WebSocketApi')}: resource 'Socket': resource type "
+        "AWS::Serverless::WebSocketApi is not supported by serverlite yet (WebSocket APIs: REST and HTTP APIs only)",
     ]
 
 
