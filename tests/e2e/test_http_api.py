@@ -6,6 +6,8 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import Serverlite
@@ -50,3 +52,121 @@ def test_http_apis_and_a_function_url(start_serverlite):
     assert headers["access-control-allow-origin"] == "https://app.example.com"
     assert headers["access-control-expose-headers"] == "x-greeting"
     assert len(headers["x-amzn-requestid"]) == 36
+
+
+REPO = Path(__file__).resolve().parents[2]
+_VOLATILE = {"date", "apigw-requestid", "server"}
+
+
+def _call(
+    port: int, method: str, target: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, target, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, [(k, v) for k, v in response.getheaders() if k.lower() not in _VOLATILE], data
+
+
+def test_powertools_http_resolver_app(start_serverlite):
+    """Unchanged aws-lambda-powertools APIGatewayHttpResolver behind the `$default` route (payload 2.0)."""
+    server = start_serverlite("--template", str(REPO / "examples/powertools_http/template.yaml")).wait_ready(
+        120
+    )
+    port = server.port
+
+    def json_headers(length: int) -> list[tuple[str, str]]:
+        return [("Content-Type", "application/json"), ("Content-Length", str(length))]
+
+    todo = b'{"id":"1","title":"Write tests","done":false}'
+    assert _call(port, "GET", "/") == (200, json_headers(19), b'{"service":"todos"}')
+    assert _call(port, "GET", "/todos?done=false") == (200, json_headers(57), b'{"todos":[' + todo + b"]}")
+    assert _call(port, "GET", "/todos/1") == (200, json_headers(45), todo)
+    missing = b'{"statusCode":404,"message":"todo 99 not found"}'
+    assert _call(port, "GET", "/todos/99") == (404, json_headers(len(missing)), missing)
+    created = _call(port, "POST", "/todos", b'{"title":"x"}', {"Content-Type": "application/json"})
+    assert created == (201, json_headers(35), b'{"id":"2","title":"x","done":false}')
+    not_found = b'{"statusCode":404,"message":"Not found"}'
+    assert _call(port, "GET", "/nope/deeper") == (404, json_headers(len(not_found)), not_found)
+    whoami = _call(port, "GET", "/whoami", headers={"User-Agent": "tester", "Cookie": "a=1; b=2"})
+    assert json.loads(whoami[2]) == {
+        "path": "/whoami",
+        "route": "$default",
+        "stage": "$default",
+        "agent": "tester",
+        "cookies": ["a=1", "b=2"],
+    }
+
+
+def test_fastapi_with_mangum_behind_an_http_api(start_serverlite):
+    """The unchanged FastAPI + Mangum app of examples/fastapi_mangum behind an HTTP API."""
+    server = start_serverlite("--template", str(REPO / "examples/fastapi_http/template.yaml")).wait_ready(120)
+    port = server.port
+
+    def mangum(length: int, content_type: str = "application/json") -> list[tuple[str, str]]:
+        return [("content-type", content_type), ("Content-Length", str(length))]
+
+    assert _call(port, "GET", "/") == (200, mangum(17), b'{"hello":"world"}')
+    item = b'{"id":1,"name":"hammer","price":9.5,"q":"x"}'
+    assert _call(port, "GET", "/items/1?q=x") == (200, mangum(44), item)
+    assert _call(port, "GET", "/items/5") == (404, mangum(27), b'{"detail":"Item not found"}')
+    status, _, body = _call(port, "GET", "/items/abc")
+    assert status == 422 and b'"loc":["path","item_id"]' in body
+    created = _call(port, "POST", "/items", b'{"name":"saw","price":3}', {"Content-Type": "application/json"})
+    assert created == (201, mangum(33), b'{"id":2,"name":"saw","price":3.0}')
+    text = _call(port, "GET", "/text")
+    assert text == (200, [("x-app", "fastapi"), *mangum(10, "text/plain; charset=utf-8")], b"plain text")
+
+
+def _mint(*args: str) -> str:
+    script = REPO / "examples/http_api_jwt/mint_token.py"
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_jwt_example_answers_its_readme(start_serverlite):
+    """examples/http_api_jwt: the README's curl commands and the answers it lists."""
+    _mint()  # creates the example's key and JWKS on first use
+    jwks = REPO / "examples/http_api_jwt/.serverlite/jwks.json"
+    server = start_serverlite(
+        "--template", str(REPO / "examples/http_api_jwt/template.yaml"), "--jwks", f"UserPool={jwks}"
+    ).wait_ready(120)
+    port = server.port
+    token, id_token = _mint("--scope", "notes/write"), _mint()
+    json_body = {"content-type": "application/json"}
+    assert _call(port, "GET", "/notes")[::2] == (200, b'{"notes": []}')
+    status, headers, body = _call(port, "POST", "/notes", b'{"text":"hi"}')
+    assert (status, body, dict(headers)["www-authenticate"]) == (401, b'{"message":"Unauthorized"}', "Bearer")
+    status, headers, body = _call(
+        port, "POST", "/notes", b'{"text":"hi"}', {"Authorization": f"Bearer {id_token}", **json_body}
+    )
+    assert (status, body) == (403, b'{"message":"Forbidden"}')
+    assert 'error="insufficient_scope"' in dict(headers)["www-authenticate"]
+    status, _, body = _call(
+        port, "POST", "/notes", b'{"text":"first note"}', {"Authorization": f"Bearer {token}", **json_body}
+    )
+    note = json.loads(body)
+    assert (status, note["text"], note["author"]) == (201, "first note", "alice")
+    assert json.loads(_call(port, "GET", "/notes")[2]) == {"notes": [note]}
+    assert json.loads(_call(port, "GET", "/me", headers={"Authorization": f"Bearer {token}"})[2]) == {
+        "sub": "alice",
+        "scopes": None,
+    }
+    preflight = {
+        "Origin": "http://localhost:5173",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
+    status, headers, _ = _call(port, "OPTIONS", "/notes", headers=preflight)
+    assert status == 204
+    assert [pair for pair in headers if pair[0].startswith("access-control-")] == [
+        ("access-control-allow-origin", "http://localhost:5173"),
+        ("access-control-allow-methods", "GET,POST"),
+        ("access-control-allow-headers", "authorization,content-type"),
+        ("access-control-max-age", "600"),
+    ]
+    expired = _mint("--expires-in", "-60")
+    assert _call(port, "GET", "/me", headers={"Authorization": expired})[0] == 401

@@ -110,6 +110,16 @@ API = HttpApi(
 )
 
 
+CLOSED = HttpApi(
+    logical_id="Closed",
+    id="closed0001",
+    name="closed",
+    routes=(Route("GET /closed", ECHO),),
+    stages={"dev": HttpStage("dev")},
+    disable_execute_api_endpoint=True,
+)
+
+
 class Logs:
     """A log sink keeping what it is given."""
 
@@ -145,7 +155,7 @@ def setup(tmp_path_factory) -> Iterator[Setup]:
 
     def front(apis, service):
         http = HttpGateway(
-            [API],
+            [API, CLOSED],
             service,
             account_id="123456789012",
             logs=logs,
@@ -260,6 +270,26 @@ def test_policy_lambda_authorizer_with_payload_1_0(setup):
         403,
         b'{"message":"Forbidden"}',
     )
+
+
+def test_lambda_authorizer_answers_are_cached_by_identity_source_values(setup):
+    def call(token: str, user: str) -> str:
+        body = setup.served.request("GET", f"/policy/2?user={user}", [("X-Token", token)])[2]
+        return str(json.loads(body)["requestContext"]["authorizer"]["call"])
+
+    first = call("cache-me", "cy")
+    assert call("cache-me", "cy") == first  # authorizerResultTtlInSeconds 300: not invoked again
+    assert call("cache-me", "dee") != first
+
+
+def test_a_disabled_execute_api_endpoint_is_forbidden(setup):
+    # DisableExecuteApiEndpoint: AWS's default hostname answers 403; locally the plain URL stands for the
+    # custom domain clients use instead.
+    status, _, body = setup.served.request(
+        "GET", "/dev/closed", [("Host", "closed0001.execute-api.localhost")]
+    )
+    assert (status, body) == (403, b'{"message":"Forbidden"}')
+    assert setup.served.request("GET", "/dev/closed")[0] == 200
 
 
 def _signed(port: int, path: str, secret: str = SECRET) -> list[tuple[str, str]]:

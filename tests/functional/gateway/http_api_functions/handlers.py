@@ -3,6 +3,7 @@
 import base64
 import json
 import time
+import uuid
 
 
 def echo(event, context):
@@ -48,5 +49,10 @@ def authorize_policy(event, context):
             "Version": "2012-10-17",
             "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}],
         },
-        "context": {"type": event["type"], "version": event["version"], "token": event["authorizationToken"]},
+        "context": {
+            "type": event["type"],
+            "version": event["version"],
+            "token": event["authorizationToken"],
+            "call": str(uuid.uuid4()),
+        },
     }
