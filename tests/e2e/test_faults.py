@@ -208,6 +208,7 @@ def fill(path: Path) -> Path:
     return filler
 
 
+@pytest.mark.dynamodb_500  # a full disk fails COMMITs: 500s on purpose
 def test_full_disk_gives_clear_errors_and_service_resumes_when_space_is_freed(start_serverlite, tmp_path):
     data_dir = tmp_path / "small"
     with small_disk(data_dir, "16m"):

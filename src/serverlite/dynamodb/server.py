@@ -25,7 +25,6 @@ import itertools
 import os
 import pathlib
 import sys
-import traceback
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from serverlite.dynamodb.access import AccessControl, HttpFacts
 from serverlite.dynamodb.connection import Answer, Deferred, HttpConnection, Request, Responder
 from serverlite.dynamodb.errors import InternalServerError, SerializationException, render_error
+from serverlite.dynamodb.failures import log_internal_error
 from serverlite.dynamodb.protocol import CONTENT_TYPE, DynamoDBServer, commit_failed
 from serverlite.dynamodb.storage.database import DATABASE_FILE, open_database
 from serverlite.dynamodb.streams.retention import StreamTrimmer
@@ -63,8 +63,8 @@ def make_responder(core: DynamoDBServer) -> Responder:
         cors = "origin" in request.headers
         try:
             return _answer(core, request, cors)
-        except Exception:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
-            traceback.print_exc(file=sys.stderr)
+        except Exception as error:  # noqa: BLE001 - rule 4: anything unexpected becomes a logged 500
+            log_internal_error(error)
             status, body = render_error(InternalServerError())
             return _response(status, body, CONTENT_TYPE, cors)
 

@@ -15,7 +15,14 @@ from typing import Any
 from serverlite.dynamodb.errors import SerializationException, ValidationException
 from serverlite.dynamodb.values import is_base64
 
-__all__ = ["ATTRIBUTE_MAP", "ATTRIBUTE_VALUE", "Constraints", "check_shape"]
+__all__ = [
+    "ATTRIBUTE_MAP",
+    "ATTRIBUTE_VALUE",
+    "NESTING_LIMIT",
+    "NESTING_TOO_DEEP",
+    "Constraints",
+    "check_shape",
+]
 
 _NUMBER_CLASS = "com.amazon.coral.value.json.numbers.TruncatingBigNumber"
 _STRUCTURE = "Start of structure or map found where not expected."
@@ -37,11 +44,31 @@ ATTRIBUTE_VALUE["M"] = ("Map", ATTRIBUTE_VALUE)
 ATTRIBUTE_MAP = ("Map", ATTRIBUTE_VALUE)
 
 
+# Items nest at most 32 levels deep, the item itself being the first
+# (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-attributes-nested-depth):
+# 31 maps inside an attribute are accepted, 32 are not (scylladb test/alternator/test_manual_requests.py
+# test_almost_exceed_nested_level, run against AWS). The same holds for every AttributeValue of a
+# request (ExpressionAttributeValues too); AWS's answer, captured by nubo-db/dynamodb-conformance
+# (captures/2026-08-12-batch-empty-and-nesting.json, UpdateItem with a 32-level placeholder value):
+NESTING_LIMIT = 32
+NESTING_TOO_DEEP = (
+    "1 validation error detected: Nesting Levels have exceeded supported limits: "
+    "Attributes in the item have nested levels beyond supported limit"
+)
+
+
 def check_shape(value: Any, spec: Any) -> None:
-    """Raise SerializationException when a member's JSON type does not fit the spec."""
+    """Raise SerializationException when a member's JSON type does not fit the spec.
+
+    Raises:
+        ValidationException: an AttributeValue nested deeper than NESTING_LIMIT (found while its
+            JSON types are checked, so that no check recurses without bound).
+    """
     if value is None:
         return
-    if isinstance(spec, dict):
+    if spec is ATTRIBUTE_VALUE:
+        _check_attribute_value(value, 1)
+    elif isinstance(spec, dict):
         _check_structure(value, spec)
     elif isinstance(spec, tuple):
         _check_collection(value, spec)
@@ -97,15 +124,44 @@ def _check_collection(value: Any, spec: tuple[str, Any]) -> None:
                 _string(member)
         return
     if member_spec is ATTRIBUTE_VALUE:  # items, keys and placeholders: most of every request
-        for member in members:
-            if type(member) is dict and len(member) == 1:  # a plain S, N or BOOL: nothing to check
-                raw = member.get("S", member.get("N"))
-                if type(raw) is str or type(member.get("BOOL")) is bool:
-                    continue
-            check_shape(member, member_spec)
+        _check_attribute_values(members, 1)
         return
     for member in members:
         check_shape(member, member_spec)
+
+
+def _check_attribute_values(members: Any, depth: int) -> None:
+    """AttributeValues held at `depth` (1: the item's own attributes)."""
+    for member in members:
+        if type(member) is dict and len(member) == 1:  # a plain S, N or BOOL: nothing to check
+            raw = member.get("S", member.get("N"))
+            if type(raw) is str or type(member.get("BOOL")) is bool:
+                continue
+        if member is not None:
+            _check_attribute_value(member, depth)
+
+
+def _check_attribute_value(value: Any, depth: int) -> None:
+    """One AttributeValue: its members in the model's order (which decides the error reported)."""
+    _expect_container(value, dict, "Expected null")
+    for kind, spec in ATTRIBUTE_VALUE.items():
+        member = value.get(kind)
+        if member is None:
+            continue
+        if kind == "L":
+            _expect_container(member, list, "Expected list or null")
+            _check_nested(member, depth + 1)
+        elif kind == "M":
+            _expect_container(member, dict, "Expected map or null")
+            _check_nested(member.values(), depth + 1)
+        else:
+            check_shape(member, spec)
+
+
+def _check_nested(members: Any, level: int) -> None:
+    if level > NESTING_LIMIT:
+        raise ValidationException(NESTING_TOO_DEEP)
+    _check_attribute_values(members, level)
 
 
 def _class_of(value: Any) -> str:

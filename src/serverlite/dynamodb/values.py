@@ -24,6 +24,7 @@ __all__ = [
     "TYPES",
     "AttributeValue",
     "Item",
+    "add_numbers",
     "blob",
     "canonical_number",
     "compact_json",
@@ -44,8 +45,9 @@ SET_TYPES = ("SS", "NS", "BS")
 
 _INVALID = "One or more parameter values were invalid: "
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-# Wide enough that parsing and canonicalising never round; the 38-digit limit is checked explicitly.
-_EXACT = decimal.Context(prec=200, Emax=999_999, Emin=-999_999)
+# Wide enough that canonicalising, and the sum or difference of two numbers within DynamoDB's range
+# (1E-130 .. 1E+126, 38 digits), never round; the 38-digit limit is checked explicitly.
+_EXACT = decimal.Context(prec=400, Emax=999_999, Emin=-999_999)
 # DynamoDB limits (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html):
 # magnitude 1E-130 .. 9.99...E+125, 38 significant digits. Messages as dynalite validations/index.js.
 _MAX_EXPONENT = 125
@@ -75,14 +77,27 @@ def parse_number(text: Any) -> Decimal:
     """
     if not isinstance(text, str) or not text:
         raise ValidationException("The parameter cannot be converted to a numeric value")
-    if not _NUMBER.fullmatch(text):
+    match = _NUMBER.fullmatch(text)
+    if match is None:
         raise ValidationException(f"The parameter cannot be converted to a numeric value: {text}")
-    number = _EXACT.create_decimal(text)
+    try:
+        number = Decimal(text)  # exact, whatever its length: the constructor does not round
+    except decimal.InvalidOperation:  # an exponent of 19 digits or more: only its sign matters
+        number = _beyond_range(text, match)
     return check_number(number)
 
 
+def _beyond_range(text: str, match: re.Match[str]) -> Decimal:
+    """A number whose exponent Decimal cannot hold, as one that check_number classifies alike."""
+    if Decimal(match.group(1)).is_zero():
+        return Decimal(0)
+    sign = "-" if text.startswith("-") else ""
+    exponent = match.group(2)
+    return Decimal(f"{sign}1E{'-' if exponent[1] == '-' else ''}999999999")
+
+
 def check_number(number: Decimal) -> Decimal:
-    """Apply DynamoDB's magnitude and precision limits to an already-parsed number."""
+    """Apply DynamoDB's magnitude and precision limits to an exact number."""
     if number.is_zero():
         return Decimal(0)
     if number.adjusted() > _MAX_EXPONENT:
@@ -93,9 +108,29 @@ def check_number(number: Decimal) -> Decimal:
         raise ValidationException(
             "Number underflow. Attempting to store a number with magnitude smaller than supported range"
         )
-    if len(_EXACT.normalize(number).as_tuple().digits) > _MAX_DIGITS:
+    if _significant_digits(number) > _MAX_DIGITS:
         raise ValidationException("Attempting to store more than 38 significant digits in a Number")
     return number
+
+
+def _significant_digits(number: Decimal) -> int:
+    """Digits without the trailing zeros, counted exactly (normalize would round first)."""
+    digits = number.as_tuple().digits
+    count = len(digits)
+    while count > 1 and digits[count - 1] == 0:
+        count -= 1
+    return count
+
+
+def add_numbers(left: str, right: str, operator: str) -> str:
+    """``left + right`` or ``left - right`` of two wire numbers, exactly, then DynamoDB's limits.
+
+    Raises:
+        ValidationException: a result beyond the magnitude or the 38 digits a Number holds.
+    """
+    a, b = Decimal(left), Decimal(right)
+    total = _EXACT.add(a, b) if operator == "+" else _EXACT.subtract(a, b)
+    return canonical_number(check_number(total))
 
 
 def canonical_number(number: Decimal) -> str:

@@ -62,18 +62,27 @@ def lambda_environment(
     runtime_api: str,
     log_stream: str,
     tmp_dir: Path,
+    task_root: Path | None = None,
+    runtime_dir: Path | None = None,
 ) -> dict[str, str]:
-    """The complete environment of a worker process: defaults, the template's variables, reserved ones."""
+    """The complete environment of a worker process: defaults, the template's variables, reserved ones.
+
+    `task_root` stands in for `/var/task` (default: the function's code folder), `runtime_dir` for
+    `/var/runtime` (default: this interpreter's folder).
+    """
+    task_root = task_root or function.code_dir
+    runtime_dir = runtime_dir or Path(settings.python).parent
     environment = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), **_DEFAULTS}
     environment.update(settings.endpoint_environment)
     environment.update(function.environment)
     environment.update(_reserved(function, settings, runtime_api, log_stream))
+    environment.update({"LAMBDA_TASK_ROOT": str(task_root), "LAMBDA_RUNTIME_DIR": str(runtime_dir)})
     if function.application_log_level or function.log_format == "JSON":
         # LoggingConfig.ApplicationLogLevel, read by the runtime client (awslambdaric bootstrap). With the
         # JSON format Lambda filters by level, INFO unless the template says otherwise; in Text mode it
         # does not filter (monitoring-cloudwatchlogs-log-level.html), so nothing is set there by default.
         environment["AWS_LAMBDA_LOG_LEVEL"] = function.application_log_level or "INFO"
-    environment.update(_sandbox(function, tmp_dir))
+    environment.update(_sandbox(task_root, tmp_dir))
     return environment
 
 
@@ -98,15 +107,13 @@ def _reserved(
         "AWS_SECRET_ACCESS_KEY": secret_key,
         "AWS_SESSION_TOKEN": session_token,
         "AWS_LAMBDA_RUNTIME_API": runtime_api,
-        "LAMBDA_TASK_ROOT": str(function.code_dir),
-        "LAMBDA_RUNTIME_DIR": str(Path(settings.python).parent),
     }
 
 
-def _sandbox(function: Function, tmp_dir: Path) -> dict[str, str]:
+def _sandbox(task_root: Path, tmp_dir: Path) -> dict[str, str]:
     # The handler's folder first, as /var/task is on Lambda; no shared config file of the user's leaks in.
     return {
-        "PYTHONPATH": str(function.code_dir),
+        "PYTHONPATH": str(task_root),
         "PYTHONUNBUFFERED": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "TMPDIR": str(tmp_dir),

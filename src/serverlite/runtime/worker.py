@@ -19,9 +19,11 @@ import typing as t
 import uuid
 
 from serverlite.children import die_with_parent
-from serverlite.runtime.context import RuntimeSettings, lambda_environment, new_log_stream_name
+from serverlite.runtime.context import RuntimeSettings, new_log_stream_name
 from serverlite.runtime.errors import exit_error, out_of_memory_error, timeout_error
 from serverlite.runtime.invoker import InvocationResult
+from serverlite.runtime.launch import WorkerImage, worker_process
+from serverlite.runtime.output import OutputPipe
 from serverlite.runtime.platform_log import ERROR, SUCCESS, TIMEOUT, PlatformLog
 from serverlite.runtime.runtime_api import Delivery, RuntimeApiServer
 from serverlite.template.model import Function
@@ -39,9 +41,16 @@ _MEMORY_CHECK_INTERVAL = 0.05
 class ExecutionEnvironment:
     """A warm worker for one function, reused across invocations."""
 
-    def __init__(self, function: Function, settings: RuntimeSettings, output: OutputSink) -> None:
+    def __init__(
+        self,
+        function: Function,
+        settings: RuntimeSettings,
+        output: OutputSink,
+        image: WorkerImage | None = None,
+    ) -> None:
         self.function = function
         self._settings = settings
+        self._image = image or WorkerImage(python=settings.python)
         self._output = output
         self.log_stream = new_log_stream_name()
         self._platform = PlatformLog(function, self.log_stream, self._emit)
@@ -58,6 +67,7 @@ class ExecutionEnvironment:
         self._exited: str | None = None  # the error type of a runtime that died during an invocation
         self._initialized = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._output_pipe: OutputPipe | None = None
         self._polling: asyncio.Task[t.Any] | None = None
         self._peak_mb = 0
         self._statm: int | None = None
@@ -72,29 +82,31 @@ class ExecutionEnvironment:
         """Open the Runtime API and spawn the worker; returns before the handler is imported."""
         await self._api.start()
         self._tmp_dir.mkdir(parents=True, exist_ok=True)
-        env = lambda_environment(
+        spec = worker_process(
             self.function,
             self._settings,
+            self._image,
             runtime_api=self._api.address,
             log_stream=self.log_stream,
             tmp_dir=self._tmp_dir,
         )
         self._started_at = time.monotonic()
         self._platform.init_start(*_runtime_version(self.function.runtime, self._settings.region))
-        self._process = await asyncio.create_subprocess_exec(
-            self._settings.python,
-            "-m",
-            "awslambdaric",
-            self.function.handler,
-            cwd=str(self.function.code_dir),
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            preexec_fn=die_with_parent,
-        )
+        self._output_pipe = OutputPipe(self._emit)
+        try:
+            self._process = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                cwd=str(spec.cwd),
+                env=dict(spec.env),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=self._output_pipe.write_fd,
+                stderr=asyncio.subprocess.STDOUT,
+                preexec_fn=die_with_parent,
+            )
+        finally:
+            await self._output_pipe.start()
         self.alive = True
-        self._tasks = [asyncio.create_task(self._pump_output()), asyncio.create_task(self._watch_exit())]
+        self._tasks = [asyncio.create_task(self._watch_exit())]
 
     async def invoke(
         self, event: bytes, *, trace_id: str, client_context: str | None = None
@@ -115,6 +127,7 @@ class ExecutionEnvironment:
         )
         await self._pending.put(delivery)
         if cold and not await self._wait_initialized():
+            await self._drain_output()
             return self._init_failed(request_id)
         started = time.monotonic()
         self._log = []
@@ -135,6 +148,7 @@ class ExecutionEnvironment:
         else:
             if self._exited is not None:  # the runtime died: a platform error, not the handler's
                 status = ERROR
+        await self._drain_output()  # the lines printed before the result come before its REPORT
         return self._finish(request_id, payload, error_type, started=started, cold=cold, status=status)
 
     def _init_failed(self, request_id: str) -> InvocationResult:
@@ -296,6 +310,8 @@ class ExecutionEnvironment:
             os.close(self._statm)
             self._statm = None
         await self._close_api()
+        if self._output_pipe is not None:
+            await self._output_pipe.close()
         if self._result is not None and not self._result.done():
             request_id = self._current.request_id if self._current else "unknown"
             failure = self._init_error or (exit_error(request_id, _exit_reason(code)), "Runtime.ExitError")
@@ -305,17 +321,9 @@ class ExecutionEnvironment:
             self._result.set_result(failure)
         shutil.rmtree(self._tmp_dir, ignore_errors=True)
 
-    async def _pump_output(self) -> None:
-        assert self._process is not None and self._process.stdout is not None
-        stream = self._process.stdout
-        while True:
-            try:
-                line = await stream.readline()
-            except ValueError:  # a line longer than the stream limit: take what is buffered
-                line = await stream.read(65536)
-            if not line:
-                return
-            self._emit(line.decode("utf-8", errors="replace").rstrip("\n"))
+    async def _drain_output(self) -> None:
+        if self._output_pipe is not None:
+            await self._output_pipe.drain()
 
     def _emit(self, line: str) -> None:
         if self._log is not None:

@@ -68,12 +68,14 @@ def audit_template(source: Source, kept: Callable[[str], bool] = lambda _: True)
             continue
         report = _reporter(audit, source, logical_id)
         base: KeyPath = ("Resources", logical_id)
+        kind = str(resource.get("Type", ""))
         for attribute in resource:
-            if attribute not in RESOURCE_ATTRIBUTES:
+            # The SAM transform reads the attributes it knows of its resources and drops the others
+            # (samtranslator.model.Resource.from_dict), so they never reach CloudFormation.
+            if attribute not in RESOURCE_ATTRIBUTES and not kind.startswith("AWS::Serverless::"):
                 report(
                     (*base, attribute), f"resource attribute '{attribute}' is not supported by serverlite yet"
                 )
-        kind = str(resource.get("Type", ""))
         if kind.startswith("AWS::Serverless::"):
             _sam_resource(kind, resource.get("Properties"), (*base, "Properties"), report)
     if isinstance(template.get("Globals"), dict):

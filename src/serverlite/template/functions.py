@@ -55,7 +55,17 @@ def build_function(context: BuildContext, resource: ResolvedResource) -> Functio
         system_log_level=logging_config.get("SystemLogLevel"),
         inline_code=inline_code,
         log_group=str(logging_config["LogGroup"]) if logging_config.get("LogGroup") else None,
+        architecture=_architecture(properties),
     )
+
+
+def _architecture(properties: Mapping[str, Any]) -> str:
+    architectures = properties.get("Architectures") or ["x86_64"]
+    if not isinstance(architectures, list) or len(architectures) != 1:
+        raise TemplateError("Architectures must list exactly one of x86_64, arm64")
+    if architectures[0] not in ("x86_64", "arm64"):
+        raise TemplateError(f"Architectures: {architectures[0]!r} is not x86_64 or arm64")
+    return str(architectures[0])
 
 
 def _concurrency(properties: Mapping[str, Any]) -> int | None:

@@ -60,10 +60,11 @@ class Function:
     log_format: str = "Text"
     application_log_level: str | None = None
     system_log_level: str | None = None
-    # `InlineCode` / `Code.ZipFile` source; `code_dir` is then where the runtime may write it
-    # (`<template dir>/.serverlite/inline/<LogicalId>`; the loader writes nothing).
+    # `InlineCode` / `Code.ZipFile` source: the runtime writes it to `<data dir>/inline/<LogicalId>/index.py`
+    # (runtime/launch.py); `code_dir` is then that folder under the default data dir.
     inline_code: str | None = None
     log_group: str | None = None  # `LoggingConfig.LogGroup`, when not the default
+    architecture: str = "x86_64"  # `Architectures`: x86_64 or arm64
 
     @property
     def log_group_name(self) -> str:

@@ -112,10 +112,15 @@ def _body_routes(context: BuildContext, api_id: str, body: Mapping[str, Any]) ->
     routes: Routes = {}
     for path, item in (body.get("paths") or {}).items():
         operations = {key: value for key, value in (item or {}).items() if key.lower() in _OPERATIONS}
-        routes[path] = {
-            _OPERATIONS[key.lower()]: _operation(context, api_id, body, path, key, operation, item)
-            for key, operation in operations.items()
-        }
+        # A resource path never ends with a slash: `/plans/` is the resource `/plans` (requests match it
+        # with or without the slash, reference apigateway-lambda.md 1.8).
+        resource_path = path.rstrip("/") or "/"
+        routes.setdefault(resource_path, {}).update(
+            {
+                _OPERATIONS[key.lower()]: _operation(context, api_id, body, path, key, operation, item)
+                for key, operation in operations.items()
+            }
+        )
     return routes
 
 

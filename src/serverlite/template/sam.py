@@ -155,7 +155,8 @@ def _localize_code(sam: dict[str, Any], base_dir: Path) -> dict[str, Path]:
         properties = resource["Properties"]
         if "InlineCode" in properties or properties.get("PackageType") == "Image":
             continue
-        uri = properties.get("CodeUri", default)
+        # SAM CLI reads a function without CodeUri as code in the template's own folder.
+        uri = properties.get("CodeUri", default if default is not None else ".")
         if _is_local(uri):
             properties["CodeUri"] = f"s3://{CODE_BUCKET}/{logical_id}"
             code_dirs[logical_id] = (base_dir / str(uri)).resolve()

@@ -80,3 +80,10 @@ def nap(event, context):
     """Sleep half a second, then answer through the proxy integration."""
     time.sleep(0.5)
     return {"statusCode": 200, "body": str(os.getpid())}
+
+
+def chatty(event, context):
+    """Print many lines, then answer at once: the lines must still come before the REPORT line."""
+    for number in range(event.get("lines", 3000)):
+        print(f"line {number} " + "x" * 100)
+    return "done"

@@ -174,3 +174,22 @@ def test_missing_handler_function(data_dir):
     payload = json.loads(result.payload)
     assert payload["errorType"] == "Runtime.HandlerNotFound"
     assert payload["errorMessage"] == "Handler 'nope' missing on module 'handlers'"
+
+
+def test_output_printed_before_the_result_comes_before_report(data_dir):
+    """The output pipe and the Runtime API race; on Lambda the function's lines precede REPORT, and
+    LogType=Tail's log holds them all (issue 14: a loaded machine read the result first)."""
+    fn = make_function("handlers.chatty", name="Chatty")
+
+    async def scenario(service):
+        return [await service.invoke("Chatty", b'{"lines": 3000}') for _ in range(3)]
+
+    results, lines = _run([fn], data_dir, scenario)
+    messages = [line.split("|", 2)[2] for line in lines]
+    reports = [i for i, message in enumerate(messages) if message.startswith("REPORT RequestId:")]
+    assert len(reports) == 3
+    for result, report, start in zip(results, reports, [-1, *reports[:-1]], strict=True):
+        printed = [m for m in messages[start + 1 : report] if m.startswith("line ")]
+        assert printed == [f"line {n} " + "x" * 100 for n in range(3000)]
+        assert [m for m in result.log if m.startswith("line ")] == printed
+        assert result.log[-1].startswith("REPORT RequestId:")

@@ -61,6 +61,7 @@ def test_create_table_description_is_exact(core: DynamoDBServer) -> None:
     }
 
 
+@pytest.mark.dynamodb_500  # a closed database, on purpose
 def test_unexpected_error_is_logged_500(core: DynamoDBServer, capsys: pytest.CaptureFixture[str]) -> None:
     core.database.close()
     status, body = _call(core, "ListTables", {})

@@ -170,3 +170,47 @@ def test_plain_cloudformation_json(write: Write, tmp_path: Path) -> None:
         "SSESpecification": {"Enabled": True},
     }
     assert table.time_to_live_attribute == "ttl"
+
+
+def test_a_function_without_code_uri_has_its_code_in_the_template_folder(
+    write: Write, tmp_path: Path
+) -> None:
+    # SAM CLI's rule (sam init's "web backend with connectors" quick start has no CodeUri).
+    app = load_application(
+        write(
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Description: dropped by the SAM transform, accepted
+                Properties: {Handler: src/handlers/get.handler, Runtime: python3.12}
+            """
+        )
+    )
+    assert app.functions["Fn"].code_dir == tmp_path
+
+
+def test_an_event_path_with_a_trailing_slash_is_its_resource_without_it(write: Write) -> None:
+    app = load_application(
+        write(
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: app.handler
+                  Runtime: python3.12
+                  CodeUri: src
+                  Events:
+                    Slash: {Type: Api, Properties: {Path: /songs/, Method: get}}
+                    Plain: {Type: Api, Properties: {Path: /songs, Method: post}}
+            """
+        )
+    )
+    (api,) = app.rest_apis
+    assert [(resource.path, sorted(resource.methods)) for resource in api.resources] == [
+        ("/", []),
+        ("/songs", ["GET", "POST"]),
+    ]

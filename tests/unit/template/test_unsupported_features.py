@@ -253,9 +253,9 @@ def test_template_sections_transforms_and_attributes(write: Write) -> None:
 Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
 Resources:
   Fn:
-    Type: AWS::Serverless::Function
+    Type: AWS::Lambda::Function
     Lifecycle: forever
-    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
+    Properties: {Handler: app.handler, Runtime: python3.12, Code: src}
 Extras: {}
 """
     )

@@ -39,7 +39,7 @@ from serverlite.dynamodb.expressions.ast import (
 )
 from serverlite.dynamodb.values import AttributeValue, compare, type_of
 
-__all__ = ["RESERVED_WORDS", "ExpressionContext", "path_heads"]
+__all__ = ["MAX_EXPRESSION_BYTES", "RESERVED_WORDS", "ExpressionContext", "path_heads"]
 
 RESERVED_WORDS = frozenset(
     word
@@ -203,13 +203,15 @@ class ExpressionContext:
         try:
             if text == "":
                 raise InvalidExpression("The expression can not be empty;")
+            _check_size(kind, text)
             tree = parse(text)
-            findings = _Findings()
-            check(tree, findings)
-            findings.raise_first(order)
+            with parser.room_to_nest():
+                findings = _Findings()
+                check(tree, findings)
+                findings.raise_first(order)
+                return self._resolved(tree)
         except InvalidExpression as error:
             raise ValidationException(f"Invalid {kind}: {error.message}") from None
-        return self._resolved(tree)
 
     def _resolved(self, node: Any) -> Any:
         """A new tree with names and values filled in (the parsed tree is cached and shared)."""
@@ -444,9 +446,29 @@ class ExpressionContext:
             )
 
     def _size(self, function: Function, findings: _Findings) -> None:
-        kind = self._immediate_type(function.args[0])
+        argument = function.args[0]
+        # size() of size() is the size of a number (dynalite db/conditionParser.pegjs checkFunction: a
+        # function operand has the type of its result).
+        kind = "N" if isinstance(argument, Function) and argument.name == "size" else None
+        kind = kind or self._immediate_type(argument)
         if kind in ("N", "BOOL", "NULL"):
             findings.add("function", _OPERAND_TYPE.format(function.name, kind))
+
+
+# 4 KB per expression, counted in bytes of the text as sent (placeholders unresolved); only Condition and
+# Filter expressions add the size to the message. Captured from AWS by ExtendDB
+# (tests/test_expression_size_limit.py, us-east-1) and scylladb test/alternator/test_limits.py.
+MAX_EXPRESSION_BYTES = 4096
+_SIZE_SHOWN = ("ConditionExpression", "FilterExpression")
+
+
+def _check_size(kind: str, text: str) -> None:
+    if len(text) * 4 <= MAX_EXPRESSION_BYTES:  # no character takes more than 4 bytes in UTF-8
+        return
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_EXPRESSION_BYTES:
+        shown = f" expression size: {size}" if kind in _SIZE_SHOWN else ""
+        raise InvalidExpression(f"Expression size has exceeded the maximum allowed size;{shown}")
 
 
 def _no_check(context: ExpressionContext, function: Function, findings: _Findings) -> None:

@@ -18,10 +18,23 @@ token (with the whitespace before T), T, and the next token (with the one after 
 whitespace); ``<EOF>`` at the end. Observed: ``ADD hits : incr`` -> token ":", near "hits : incr"
 (aws/aws-cdk#7591); ``INVALID SYNTAX HERE`` -> token "INVALID", near "INVALID SYNTAX"
 (nubo-db/dynamodb-conformance tests/tier3/error-messages/updateItem.test.ts).
+
+Limits (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-expression-parameters):
+at most 300 operators, counted as they are read: comparisons, BETWEEN, IN, AND, OR, NOT and the ``+`` or
+``-`` of a SET; neither parentheses nor function calls count. AWS's answer to the 301st, observed
+(scylladb test/alternator/test_limits.py test_deeply_nested_expression_2): ``The expression contains
+too many operators; operator count: 301``. A document path has at most 32 levels (``The document path
+has too many nesting levels; nesting levels: 33``, observed: scylladb
+test/alternator/test_projection_expression.py). An expression of 4 KB (checked before parsing,
+names.py) can still nest parentheses or function calls thousands deep, and the descent recurses once
+or twice per level: the parse runs with room for that many frames (`_room_to_nest`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NoReturn
 
@@ -44,7 +57,14 @@ from serverlite.dynamodb.expressions.ast import (
 )
 from serverlite.dynamodb.expressions.tokens import Kind, Token, tokenize
 
-__all__ = ["parse_condition", "parse_projection", "parse_update"]
+__all__ = [
+    "MAX_OPERATORS",
+    "MAX_PATH_LEVELS",
+    "parse_condition",
+    "parse_projection",
+    "parse_update",
+    "room_to_nest",
+]
 
 _SECTIONS = ("SET", "REMOVE", "ADD", "DELETE")
 _CONDITION_KEYWORDS = ("AND", "OR", "NOT", "BETWEEN", "IN")
@@ -53,6 +73,25 @@ _REDUNDANT_PARENTHESES = "The expression has redundant parentheses;"
 # Clients send the same few expression texts over and over, and a parsed tree is immutable (frozen
 # dataclasses and tuples, placeholders unresolved), so each text is parsed once. Errors are not cached.
 _PARSED_TEXTS = 1024
+MAX_OPERATORS = 300
+MAX_PATH_LEVELS = 32
+# Frames a parse may need: 4,096 characters of "(" nest 4,096 levels, four calls each. Python 3.11+
+# calls Python functions without using the C stack, so the limit only bounds the frame count.
+_NESTING_FRAMES = 20_000
+
+
+@contextlib.contextmanager
+def room_to_nest() -> Iterator[None]:
+    """Raise the recursion limit for the duration of a parse (and the checks that walk its tree)."""
+    limit = sys.getrecursionlimit()
+    if limit >= _NESTING_FRAMES:
+        yield
+        return
+    sys.setrecursionlimit(_NESTING_FRAMES)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 class _Parser:
@@ -64,6 +103,7 @@ class _Parser:
         self.index = self._skip(0)
         self.parenthesized: set[int] = set()
         self.redundant = False
+        self.operators = 0
 
     def _skip(self, index: int) -> int:
         while index < len(self.tokens) and self.tokens[index].kind is Kind.WHITESPACE:
@@ -93,6 +133,14 @@ class _Parser:
             after += tokens[i + 2].text
         middle = tokens[i].text if i < len(tokens) else ""
         raise InvalidExpression(f'Syntax error; token: "{token}", near: "{before}{middle}{after}"')
+
+    def count_operator(self) -> None:
+        """One more operator; past MAX_OPERATORS the expression is refused at once."""
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:
+            raise InvalidExpression(
+                f"The expression contains too many operators; operator count: {self.operators}"
+            )
 
     def at_end(self) -> bool:
         return self.current is None
@@ -140,6 +188,10 @@ class _Parser:
                 self.fail()
             parts.append(int(self.advance().text))
             self.expect_operator("]")
+        if len(parts) > MAX_PATH_LEVELS:
+            raise InvalidExpression(
+                f"The document path has too many nesting levels; nesting levels: {len(parts)}"
+            )
         return Path(tuple(parts))
 
     def operand(self) -> Path | Value | Function:
@@ -205,6 +257,7 @@ class _Parser:
         left = self.operand()
         if self.is_operator("+", "-"):
             operator = self.advance().text
+            self.count_operator()
             return Arithmetic(operator, left, self.operand())
         return left
 
@@ -214,6 +267,7 @@ class _Parser:
         left = self.conjunction()
         while self.is_keyword("OR"):
             self.advance()
+            self.count_operator()
             left = Or(left, self.conjunction())
         return left
 
@@ -221,14 +275,20 @@ class _Parser:
         left = self.negation()
         while self.is_keyword("AND"):
             self.advance()
+            self.count_operator()
             left = And(left, self.negation())
         return left
 
     def negation(self) -> object:
-        if self.is_keyword("NOT"):
+        negations = 0
+        while self.is_keyword("NOT"):  # a loop: hundreds of NOTs in a row must not recurse
             self.advance()
-            return Not(self.negation())
-        return self.primary()
+            self.count_operator()
+            negations += 1
+        node = self.primary()
+        for _ in range(negations):
+            node = Not(node)
+        return node
 
     def primary(self) -> object:
         if not self.is_operator("("):
@@ -245,14 +305,17 @@ class _Parser:
         left = self.operand()
         if self.is_operator(*_COMPARATORS):
             operator = self.advance().text
+            self.count_operator()
             return Comparison(operator, left, self.operand())
         if self.is_keyword("BETWEEN"):
             self.advance()
+            self.count_operator()
             low = self.operand()
             self.expect_keyword("AND")
             return Between(left, low, self.operand())
         if self.is_keyword("IN"):
             self.advance()
+            self.count_operator()
             self.expect_operator("(")
             options = [self.operand()]
             while self.is_operator(","):
@@ -272,9 +335,10 @@ def parse_update(text: str) -> UpdateExpression:
     Raises:
         InvalidExpression: a syntax error, worded as DynamoDB words it.
     """
-    parser = _Parser(text, _SECTIONS)
-    result = parser.update()
-    parser.expect_end()
+    with room_to_nest():
+        parser = _Parser(text, _SECTIONS)
+        result = parser.update()
+        parser.expect_end()
     return result
 
 
@@ -285,9 +349,10 @@ def parse_condition(text: str) -> object:
     Raises:
         InvalidExpression: a syntax error, or redundant parentheses such as ``((a = :v))``.
     """
-    parser = _Parser(text, _CONDITION_KEYWORDS)
-    result = parser.condition()
-    parser.expect_end()
+    with room_to_nest():
+        parser = _Parser(text, _CONDITION_KEYWORDS)
+        result = parser.condition()
+        parser.expect_end()
     if parser.redundant:
         raise InvalidExpression(_REDUNDANT_PARENTHESES)
     return result

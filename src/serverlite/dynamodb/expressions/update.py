@@ -7,7 +7,6 @@ the whole expression against the old item). Runtime messages as DynamoDB sends t
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
@@ -25,8 +24,7 @@ from serverlite.dynamodb.values import (
     SET_TYPES,
     AttributeValue,
     Item,
-    canonical_number,
-    check_number,
+    add_numbers,
     type_of,
     values_equal,
 )
@@ -89,8 +87,7 @@ def _arithmetic(node: Arithmetic, item: Item) -> AttributeValue:
     left, right = _value(node.left, item), _value(node.right, item)
     if type_of(left) != "N" or type_of(right) != "N":
         raise ValidationException(_WRONG_TYPE)
-    a, b = Decimal(left["N"]), Decimal(right["N"])
-    return {"N": canonical_number(check_number(a + b if node.operator == "+" else a - b))}
+    return {"N": add_numbers(left["N"], right["N"], node.operator)}
 
 
 def _list_append(first: AttributeValue, second: AttributeValue) -> AttributeValue:
@@ -136,8 +133,7 @@ def _add(item: Item, action: PathAction) -> None:
     if current is None:
         _assign(item, action.path, value)
     elif type_of(current) == type_of(value) == "N":
-        total = check_number(Decimal(current["N"]) + Decimal(value["N"]))
-        _assign(item, action.path, {"N": canonical_number(total)})
+        _assign(item, action.path, {"N": add_numbers(current["N"], value["N"], "+")})
     elif type_of(current) == type_of(value) and type_of(value) in SET_TYPES:
         kind = type_of(value)
         extra = [m for m in value[kind] if not _member_of(kind, m, current[kind])]

@@ -94,12 +94,13 @@ def _check_constraints(request: dict[str, Any]) -> dict[str, Any]:
     require_request_items(request_items, OPERATION)
     echo = echo_write_requests(request_items)
     check_table_names(request_items, echo, constraints)
-    if any(not 1 <= len(requests) <= MAX_REQUESTS for requests in request_items.values()):
+    # A null list is refused as an empty one (not recorded from AWS; it must not be a 500).
+    if any(not 1 <= len(requests or ()) <= MAX_REQUESTS for requests in request_items.values()):
         constraints.failures.append(
             f"Value '{echo}' at 'requestItems' failed to satisfy constraint: {_LIST_RULES}"
         )
     for table_name, requests in request_items.items():
-        for position, write in enumerate(requests, start=1):
+        for position, write in enumerate(requests or (), start=1):
             where = f"requestItems.{table_name}.member.{position}.member"
             if write.get("DeleteRequest") is not None:
                 constraints.not_null(write["DeleteRequest"].get("Key"), f"{where}.deleteRequest.key")

@@ -78,7 +78,9 @@ def echo_transact_items(items: list[Any], structure: str) -> str:
 
 
 def _list(values: Any, structure: str) -> str:
-    return "[" + ", ".join(_structure(value, structure) for value in values or ()) + "]"
+    if values is None:
+        return "null"
+    return "[" + ", ".join(_structure(value, structure) for value in values) + "]"
 
 
 def _structure(value: Any, structure: str) -> str:

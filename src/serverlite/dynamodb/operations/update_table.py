@@ -16,10 +16,11 @@ from serverlite.dynamodb.operations.describe_table import not_found
 from serverlite.dynamodb.operations.environment import Environment
 from serverlite.dynamodb.operations.schema import require_table
 from serverlite.dynamodb.operations.table_name import validate_table_name
+from serverlite.dynamodb.shapes import Constraints, check_shape
 from serverlite.dynamodb.storage.database import Database
 from serverlite.dynamodb.storage.indexes import definitions
 
-__all__ = ["UpdateTableRequest", "execute", "validate"]
+__all__ = ["SHAPE", "UpdateTableRequest", "execute", "validate"]
 
 OPERATION = "UpdateTable"
 
@@ -37,9 +38,37 @@ class UpdateTableRequest:
     request: dict[str, Any]
 
 
+_THROUGHPUT = {"ReadCapacityUnits": "Long", "WriteCapacityUnits": "Long"}
+_KEY_SCHEMA = ("List", {"AttributeName": "String", "KeyType": "String"})
+SHAPE = {
+    "TableName": "String",
+    "AttributeDefinitions": ("List", {"AttributeName": "String", "AttributeType": "String"}),
+    "BillingMode": "String",
+    "ProvisionedThroughput": _THROUGHPUT,
+    "GlobalSecondaryIndexUpdates": (
+        "List",
+        {
+            "Update": {"IndexName": "String", "ProvisionedThroughput": _THROUGHPUT},
+            "Create": {
+                "IndexName": "String",
+                "KeySchema": _KEY_SCHEMA,
+                "Projection": {"ProjectionType": "String", "NonKeyAttributes": ("List", "String")},
+                "ProvisionedThroughput": _THROUGHPUT,
+            },
+            "Delete": {"IndexName": "String"},
+        },
+    ),
+    "StreamSpecification": {"StreamEnabled": "Boolean", "StreamViewType": "String"},
+    "TableClass": "String",
+    "DeletionProtectionEnabled": "Boolean",
+}
+
+
 def validate(request: dict[str, Any]) -> UpdateTableRequest:
-    """TableName, then the GSI update list's shape rules."""
+    """TableName, the members' types and constraints, then the GSI update list's rules."""
     name = validate_table_name(request)
+    check_shape(request, SHAPE)
+    _check_constraints(request)
     seen: set[str] = set()
     for update in request.get("GlobalSecondaryIndexUpdates") or ():
         if not any(update.get(kind) for kind in ("Update", "Create", "Delete")):
@@ -47,7 +76,9 @@ def validate(request: dict[str, Any]) -> UpdateTableRequest:
                 _INVALID + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
                 "GlobalSecondaryIndexUpdate.Delete must not be null"
             )
-        index = next(update[kind]["IndexName"] for kind in ("Update", "Create", "Delete") if update.get(kind))
+        index = next(
+            update[kind].get("IndexName") for kind in ("Update", "Create", "Delete") if update.get(kind)
+        )
         if index in seen:
             raise ValidationException(
                 _INVALID
@@ -58,11 +89,74 @@ def validate(request: dict[str, Any]) -> UpdateTableRequest:
     return UpdateTableRequest(name, request)
 
 
+def _check_constraints(request: dict[str, Any]) -> None:
+    """The service model's constraints (dynalite validations/updateTable.js, observed AWS)."""
+    constraints = Constraints()
+    for position, definition in enumerate(request.get("AttributeDefinitions") or (), start=1):
+        where = f"attributeDefinitions.{position}.member"
+        constraints.not_null(definition.get("AttributeName"), f"{where}.attributeName")
+        constraints.not_null(definition.get("AttributeType"), f"{where}.attributeType")
+        constraints.one_of(definition.get("AttributeType"), f"{where}.attributeType", ("B", "N", "S"))
+    constraints.one_of(request.get("BillingMode"), "billingMode", ("PROVISIONED", "PAY_PER_REQUEST"))
+    _throughput_constraints(constraints, request.get("ProvisionedThroughput"), "provisionedThroughput")
+    for position, update in enumerate(request.get("GlobalSecondaryIndexUpdates") or (), start=1):
+        where = f"globalSecondaryIndexUpdates.{position}.member"
+        for kind, member in update.items():
+            if kind in ("Update", "Create", "Delete") and member is not None:
+                _index_constraints(constraints, kind, member, f"{where}.{kind.lower()}")
+    constraints.raise_if_any()
+
+
+def _index_constraints(constraints: Constraints, kind: str, member: dict[str, Any], where: str) -> None:
+    name = member.get("IndexName")
+    constraints.not_null(name, f"{where}.indexName")
+    constraints.pattern(name, f"{where}.indexName", "[a-zA-Z0-9_.-]+")
+    constraints.length(name, f"{where}.indexName", 3, 255)
+    if kind == "Update":
+        constraints.not_null(member.get("ProvisionedThroughput"), f"{where}.provisionedThroughput")
+    if kind != "Delete":
+        _throughput_constraints(
+            constraints, member.get("ProvisionedThroughput"), f"{where}.provisionedThroughput"
+        )
+    if kind != "Create":
+        return
+    schema = member.get("KeySchema")
+    constraints.not_null(schema, f"{where}.keySchema")
+    constraints.length(schema, f"{where}.keySchema", 1, 2)
+    for position, element in enumerate(schema or (), start=1):
+        constraints.not_null(
+            element.get("AttributeName"), f"{where}.keySchema.{position}.member.attributeName"
+        )
+        constraints.not_null(element.get("KeyType"), f"{where}.keySchema.{position}.member.keyType")
+        constraints.one_of(
+            element.get("KeyType"), f"{where}.keySchema.{position}.member.keyType", ("HASH", "RANGE")
+        )
+    projection = member.get("Projection")
+    constraints.not_null(projection, f"{where}.projection")
+    if projection is not None:
+        constraints.one_of(
+            projection.get("ProjectionType"),
+            f"{where}.projection.projectionType",
+            ("ALL", "KEYS_ONLY", "INCLUDE"),
+        )
+        constraints.length(projection.get("NonKeyAttributes"), f"{where}.projection.nonKeyAttributes", 1, 20)
+
+
+def _throughput_constraints(constraints: Constraints, throughput: dict[str, Any] | None, where: str) -> None:
+    if throughput is None:
+        return
+    for member in ("WriteCapacityUnits", "ReadCapacityUnits"):
+        at = f"{where}.{member[0].lower()}{member[1:]}"
+        constraints.not_null(throughput.get(member), at)
+        constraints.at_least(throughput.get(member), at, 1)
+
+
 def execute(request: UpdateTableRequest, storage: Database, environment: Environment) -> dict[str, Any]:
-    """Apply every change to the stored description, in one transaction."""
+    """Check every change against the stored table, then apply them all, in one transaction."""
     with storage.transaction():
         table = require_table(storage, request.table_name, not_found(request.table_name))
         changes = request.request
+        _check_created_keys(table, changes)
         _throughput(table, changes, environment)
         for definition in changes.get("AttributeDefinitions") or ():
             if definition not in table["AttributeDefinitions"]:
@@ -75,6 +169,22 @@ def execute(request: UpdateTableRequest, storage: Database, environment: Environ
             table["DeletionProtectionEnabled"] = bool(changes["DeletionProtectionEnabled"])
         storage.tables.put(request.table_name, table)
     return {"TableDescription": table}
+
+
+def _check_created_keys(table: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Every key attribute of a created index is defined, by the table or by the request, before
+    anything changes. CreateTable's wording, listing the request's definitions (not recorded from AWS
+    for UpdateTable); the table's definitions count too (AWS merges the two sets: ExtendDB
+    tests/rust/src/gsi_update_table_attr_defs.rs, measured against DynamoDB)."""
+    sent = [d.get("AttributeName") for d in changes.get("AttributeDefinitions") or ()]
+    defined = {d["AttributeName"] for d in table["AttributeDefinitions"]} | set(sent)
+    for update in changes.get("GlobalSecondaryIndexUpdates") or ():
+        keys = [k.get("AttributeName") for k in (update.get("Create") or {}).get("KeySchema") or ()]
+        if any(key not in defined for key in keys):
+            raise ValidationException(
+                _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+                f"Keys: [{', '.join(map(str, keys))}], AttributeDefinitions: [{', '.join(map(str, sent))}]"
+            )
 
 
 def _throughput(table: dict[str, Any], changes: dict[str, Any], environment: Environment) -> None:

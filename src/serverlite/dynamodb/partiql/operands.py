@@ -8,7 +8,6 @@ or number set. Messages: DynamoDB Local's ValidationExceptionMessages (see error
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from serverlite.dynamodb.errors import ValidationException
@@ -182,7 +181,8 @@ class OperandParser:
         if token.kind != "number":
             raise self.unexpected()
         self.advance()
-        return canonical_number(parse_number(token.text) * Decimal(sign))
+        number = parse_number(token.text)  # exact; a product in the default context would round
+        return canonical_number(number if sign > 0 else number.copy_negate())
 
     def members(self, opening: str, closing: str) -> list[AttributeValue]:
         self.expect_punct(opening)

@@ -115,6 +115,7 @@ def test_reads_outside_a_group_do_not_wait(tmp_path: pathlib.Path) -> None:
     assert "COMMIT" not in seen and "BEGIN IMMEDIATE" not in seen
 
 
+@pytest.mark.dynamodb_500  # a failed COMMIT is a 500, on purpose
 def test_a_failed_commit_fails_every_request_of_the_group(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,0 +1,72 @@
+"""Issue 16, templates as SAM CLI and CloudFormation read them, through `serverlite start`:
+
+- `InlineCode` runs: CloudFormation writes it to `index.py` (handler `index.handler`),
+  https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html;
+- a function without `CodeUri` has its code in the template's folder (SAM CLI's rule; `sam init`'s
+  "web backend with connectors" quick start relies on it);
+- an event `Path` with a trailing slash keeps its methods: `/plans/` is the resource `/plans`, which requests
+  reach with or without the slash (reference apigateway-lambda.md 1.8);
+- a resource-level attribute the SAM transform drops (`Description`) is accepted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+from pathlib import Path
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Inline:
+    Type: AWS::Serverless::Function
+    Description: a resource-level description, which the SAM transform drops
+    Properties:
+      Runtime: python3.11
+      Handler: index.handler
+      InlineCode: |
+        import os
+        def handler(event, context):
+            return {"statusCode": 200, "body": "inline " + os.path.basename(__file__)}
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /inline, Method: get}
+  Beside:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.11
+      Handler: beside.handler
+      Events:
+        Plans:
+          Type: Api
+          Properties: {Path: /plans/, Method: get}
+"""
+
+BESIDE = """\
+def handler(event, context):
+    return {"statusCode": 200, "body": event["resource"] + " " + event["path"]}
+"""
+
+
+def _get(port: int, target: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", target)
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    return response.status, body
+
+
+def test_inline_code_code_beside_the_template_and_a_trailing_slash(start_serverlite, tmp_path: Path):
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE)
+    (tmp_path / "beside.py").write_text(BESIDE)
+    server = start_serverlite("--template", str(template)).wait_ready()
+    assert _get(server.port, "/Prod/inline") == (200, "inline index.py")
+    assert _get(server.port, "/Prod/plans") == (200, "/plans /plans")
+    assert _get(server.port, "/Prod/plans/") == (200, "/plans /plans/")
+    status, body = _get(server.port, "/Prod/nothing")
+    assert (status, json.loads(body)) == (403, {"message": "Missing Authentication Token"})
+    assert (tmp_path / "data" / "inline" / "Inline" / "index.py").read_text().startswith("import os\n")
