@@ -250,6 +250,8 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
             logs=store,
             gateway_url=gateway_url,
             recent=recent,
+            test_invoke_http=http_gateway.test_invoke,
+            function_urls={name: f"http://{config.host}:{port}/" for name, port in url_ports.items()},
         )
         console_url = await _serve_console(console_state, config, stack)
         _announce(

@@ -98,7 +98,8 @@ def main() -> None:
     "jwks",
     multiple=True,
     metavar="POOL_ID_OR_ARN=PATH",
-    help="JWKS file that Cognito user pool authorizers verify this pool's tokens with.",
+    help="JWKS file that Cognito user pool authorizers (REST) and JWT authorizers (HTTP APIs: issuer URL, "
+    "its last path part or the authorizer name) verify tokens with.",
 )
 @click.option(
     "--credentials",
@@ -234,7 +235,7 @@ def invoke(function_name: str, event_file: t.BinaryIO | None, **options: t.Any) 
 @click.option("--header", "-H", "headers", multiple=True, metavar="'name:value'", help="A request header.")
 @click.option("--query", metavar="STRING", help="Query string, e.g. 'table=Music&artist=x'.")
 @click.option("--body", metavar="TEXT", help="Request body.")
-@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option("--api", metavar="ID|NAME", help="The REST or HTTP API, when the template has several.")
 @_local_options
 def test_invoke(
     method: str,
@@ -245,11 +246,14 @@ def test_invoke(
     api: str | None,
     **options: t.Any,
 ) -> None:
-    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened."""
+    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened.
+
+    For an HTTP API, PATH is matched against its routes (authorizers are not run)."""
     import json
 
     from serverlite.app import test_invoke_once
     from serverlite.gateway.errors import MissingAuthenticationToken
+    from serverlite.gateway.v2.errors import NotFound
 
     pairs = []
     for header in headers:
@@ -270,6 +274,8 @@ def test_invoke(
         result = _run_local(coroutine)
     except MissingAuthenticationToken:
         raise click.ClickException(f"no method {method.upper()} on resource {path}") from None
+    except NotFound:
+        raise click.ClickException(f"no route matches {method.upper()} {path}") from None
     except LookupError as error:
         raise click.ClickException(str(error)) from None
     shown = {
@@ -289,7 +295,7 @@ def test_invoke(
 
 @main.command()
 @_template_option(exists=True)
-@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option("--api", metavar="ID|NAME", help="The REST or HTTP API, when the template has several.")
 @click.option(
     "--stage", metavar="NAME", help="Stage whose base path prefixes the paths [default: the template's own]."
 )
@@ -297,16 +303,23 @@ def test_invoke(
     "--server", "server_url", default="http://127.0.0.1:3000", show_default=True, help="Gateway URL."
 )
 def openapi(template: Path, api: str | None, stage: str | None, server_url: str) -> None:
-    """Print an OpenAPI 3 document (JSON) of a REST API of the template."""
+    """Print an OpenAPI 3 document (JSON) of a REST or HTTP API of the template."""
     import json
 
     from serverlite.gateway.openapi import default_stage, openapi_document, select_api
+    from serverlite.gateway.v2.openapi import http_api_document, select_http_api
     from serverlite.template.errors import TemplateError
     from serverlite.template.load import load_application
 
     try:
-        chosen = select_api(load_application(template.resolve()).rest_apis, api)
-        document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
+        application = load_application(template.resolve())
+        http_api = select_http_api(application.http_apis, api)
+        if http_api is not None and (api is not None or not application.rest_apis):
+            chosen_stage = stage or next(iter(http_api.stages), "$default")
+            document = http_api_document(http_api, chosen_stage, server_url=server_url)
+        else:
+            chosen = select_api(application.rest_apis, api)
+            document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
     except (TemplateError, LookupError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(document, indent=2))

@@ -170,3 +170,39 @@ def test_jwt_example_answers_its_readme(start_serverlite):
     ]
     expired = _mint("--expires-in", "-60")
     assert _call(port, "GET", "/me", headers={"Authorization": expired})[0] == 401
+
+
+def _serverlite(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "serverlite", *args, "--template", str(TEMPLATE)]
+    if args[0] == "test-invoke":
+        command += ["--data-dir", str(data_dir)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+def test_test_invoke_runs_an_http_api_route(tmp_path):
+    done = _serverlite("test-invoke", "GET", "/hello/ada", "--query", "x=1", data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["Request: /hello/ada?x=1", "Status: 200"]
+    assert lines[4] == '{"hello": "ada", "routeKey": "GET /hello/{name}", "rawPath": "/hello/ada"}'
+    assert lines[6] == '{"content-type": "application/json", "x-greeting": "hi"}'
+    assert lines[8].startswith("Execution log for request ") and lines[9:] == [
+        "Route: GET /hello/{name}",
+        "Method completed with status: 200",
+    ]
+    missing = _serverlite("test-invoke", "POST", "/nowhere", "--api", "ItemsApi", data_dir=tmp_path)
+    assert (missing.returncode, missing.stderr.strip()) == (1, "Error: no route matches POST /nowhere")
+
+
+def test_openapi_exports_an_http_api(tmp_path):
+    done = _serverlite("openapi", "--api", "ItemsApi", data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["servers"] == [{"url": "http://127.0.0.1:3000/dev"}]
+    integrations = {
+        path: item["get"]["x-amazon-apigateway-integration"] for path, item in document["paths"].items()
+    }
+    assert {path: value["payloadFormatVersion"] for path, value in integrations.items()} == {
+        "/items": "2.0",
+        "/legacy": "1.0",
+    }

@@ -29,6 +29,7 @@ from serverlite.gateway.v2.errors import (
     Forbidden,
     HttpApiError,
     InternalServerError,
+    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     error_for_status,
@@ -71,6 +72,11 @@ def _plan(route: Route) -> _Plan:
         resource_path=route.path or route.route_key,
         authorized=route.authorization_type != "NONE",
     )
+
+
+def _test_stage(api: HttpApi) -> HttpStage:
+    """The stage a Test runs in: `$default`, else the first one (its variables reach the event)."""
+    return api.stages.get("$default") or next(iter(api.stages.values()), HttpStage(name="$default"))
 
 
 class HttpGateway:
@@ -222,8 +228,19 @@ class HttpGateway:
 
         Raises NotFound when no route matches; LookupError for an unknown API.
         """
-        api = self._api(api_id)
-        stage = api.stages.get("$default") or next(iter(api.stages.values()), HttpStage(name="$default"))
+        api, match_api = self._api(api_id), None
+        for candidate in self.apis if api_id is None else (api,):
+            try:
+                match_api = (
+                    candidate,
+                    self._router.match_in(candidate.id, method, path, _test_stage(candidate)),
+                )
+                break
+            except NotFound:
+                continue
+        if match_api is None:
+            raise NotFound(f"{method} {path}")
+        api, match = match_api
         request = GatewayRequest(
             method=method,
             target=path + (f"?{query}" if query else ""),
@@ -233,7 +250,6 @@ class HttpGateway:
             host=f"{api.id}.execute-api.localhost",
         )
         identity = self._identity(request)
-        match = self._router.match_in(api.id, method, path, stage)
         log = [f"Execution log for request {identity.request_id}", f"Route: {match.route.route_key}"]
         started = time.monotonic()
         try:
