@@ -53,6 +53,15 @@ def test_http_apis_and_a_function_url(start_serverlite):
     assert headers["access-control-expose-headers"] == "x-greeting"
     assert len(headers["x-amzn-requestid"]) == 36
 
+    # RESPONSE_STREAM: named at start, answered buffered.
+    assert server.wait_for_line("Not emulated: StreamUrl") == (
+        "Not emulated: StreamUrl InvokeMode RESPONSE_STREAM (answered buffered: Python handlers return whole "
+        "responses)"
+    )
+    stream_line = server.wait_for_line("Function URL StreamUrl")
+    stream_port = int(stream_line.rsplit(":", 1)[1].rstrip("/"))
+    assert json.loads(_get(stream_port, "/s")[2])["rawPath"] == "/s"
+
 
 REPO = Path(__file__).resolve().parents[2]
 _VOLATILE = {"date", "apigw-requestid", "server"}

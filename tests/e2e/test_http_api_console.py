@@ -24,7 +24,8 @@ def test_http_api_pages(start_serverlite):
     url = re.search(r"http://\S+", server.wait_for_line("Function URL HelloUrl")).group(0)
     with urllib.request.urlopen(console + "/api/http-apis", timeout=10) as response:
         listing = json.load(response)
-    assert [u["url"] for u in listing["functionUrls"]] == [url]
+    urls = {u["logicalId"]: u for u in listing["functionUrls"]}
+    assert (urls["HelloUrl"]["url"], urls["StreamUrl"]["invokeMode"]) == (url, "RESPONSE_STREAM")
     implicit = next(api for api in listing["apis"] if api["logicalId"] == "ServerlessHttpApi")
     assert implicit["stages"][0]["invokeUrl"] == f"http://127.0.0.1:{server.port}/"
     assert [r["routeKey"] for r in implicit["routes"]] == ["GET /hello/{name}"]

@@ -135,10 +135,29 @@ def _referenced(body: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
+# Keys of an HTTP API's `x-amazon-apigateway-integration` that change what API Gateway sends or answers, and
+# which serverlite does not act on yet (https://docs.aws.amazon.com/apigateway/latest/developerguide/
+# http-api-develop-integrations.html); a template using them is refused by name, never served differently.
+_REFUSED_INTEGRATION_KEYS = {
+    "requestParameters": "parameter mapping of HTTP API integrations",
+    "responseParameters": "parameter mapping of HTTP API integrations",
+    "integrationSubtype": "AWS service integrations of HTTP APIs",
+    "tlsConfig": "TLS settings of HTTP integrations",
+}
+
+
 def _openapi_integration(
     context: BuildContext, integration: Mapping[str, Any], route_key: str
 ) -> HttpIntegration:
     """https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html"""
+    for key, reason in _REFUSED_INTEGRATION_KEYS.items():
+        if key in integration:
+            raise TemplateError(
+                f"Body: route {route_key}: x-amazon-apigateway-integration '{key}' is not supported by "
+                f"serverlite yet ({reason})"
+            )
+    if str(integration.get("connectionType", "INTERNET")).upper() != "INTERNET":
+        raise TemplateError(f"Body: route {route_key}: VPC links are not supported by serverlite yet")
     return _integration(
         context,
         route_key,

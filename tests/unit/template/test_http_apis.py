@@ -290,3 +290,58 @@ def test_unservable_routes_are_refused_by_name(write: Write, properties: str, me
     with pytest.raises(TemplateError) as raised:
         load_application(path)
     assert "resource 'Api'" in str(raised.value) and message in str(raised.value)
+
+
+def test_integration_settings_serverlite_does_not_act_on_are_refused(write: Write) -> None:
+    path = write(
+        SAM_FUNCTION
+        + """  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        openapi: "3.0.1"
+        info: {title: mapped, version: "1"}
+        paths:
+          /x:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                uri: !GetAtt Fn.Arn
+                payloadFormatVersion: "2.0"
+                requestParameters: {append:header.x-source: static}
+"""
+    )
+    with pytest.raises(TemplateError) as raised:
+        load_application(path)
+    assert str(raised.value).endswith(
+        "resource 'Api': Body: route GET /x: x-amazon-apigateway-integration 'requestParameters' is not "
+        "supported by serverlite yet (parameter mapping of HTTP API integrations)"
+    )
+
+
+def test_a_local_definition_uri_is_read_as_sam_cli_does(write: Write) -> None:
+    write(
+        """
+openapi: "3.0.1"
+info: {title: from-file, version: "1"}
+paths:
+  /file:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Fn/invocations
+        payloadFormatVersion: "2.0"
+""",
+        name="api.yaml",
+    )
+    path = write(
+        SAM_FUNCTION.replace("CodeUri: src", "CodeUri: src\n      FunctionName: Fn")
+        + """  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionUri: api.yaml
+"""
+    )
+    (api,) = load_application(path).http_apis
+    assert (api.name, [route.route_key for route in api.routes]) == ("from-file", ["GET /file"])
+    assert api.routes[0].integration.function == "Fn"
