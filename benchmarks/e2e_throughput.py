@@ -24,6 +24,9 @@ one connection, the table notes how many processes the server ran and the warm-u
     per connection, each connection cycling through the four requests on a key of its own, so every
     request is answered 200 (non-2xx answers are counted and reported).
 (3) limit: a bare aiohttp server (low-level ``web.Server``) answering the same "ok".
+(4) trivial HTTP API: the same handler and function behind an HTTP API (payload format 2.0) of the same
+    template, GET /Http/trivial (stage ``Http``), in the same serverlite process as (1): its peer is
+    serverlite's own REST API path (1); the goal is an HTTP API at least as fast (issue 17).
 
 It also times serverlite's start: from spawning ``serverlite start`` (template.yaml, empty data dir)
 to its ``Ready`` line and to the first successful Music API response (PUT DemoResourceMusicTable, the
@@ -65,6 +68,8 @@ SERVERLESS = NODE_MODULES / "serverless" / "bin" / "serverless.js"
 OFFLINE = NODE_MODULES / "serverless-offline" / "package.json"
 STAGE = "Test"
 TRIVIAL_PATH = f"/{STAGE}/trivial"
+HTTP_STAGE = "Http"
+TRIVIAL_HTTP_PATH = f"/{HTTP_STAGE}/trivial"
 ITEM_PATH = f"/{STAGE}/DemoResourceMusic/DemoResourceMusicItem"
 TABLE_PATH = f"/{STAGE}/DemoResourceMusic/DemoResourceMusicTable"
 STUBBED_PATH = f"/{STAGE}/stubbed"
@@ -137,6 +142,10 @@ Resources:
     Type: AWS::Serverless::Api
     Properties:
       StageName: {STAGE}
+  BenchHttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: {HTTP_STAGE}
   BenchTrivial:
     Type: AWS::Serverless::Function
     Properties:
@@ -147,6 +156,12 @@ Resources:
           Type: Api
           Properties:
             RestApiId: !Ref BenchApi
+            Path: /trivial
+            Method: get
+        HttpGet:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref BenchHttpApi
             Path: /trivial
             Method: get
   BenchStubbed:
@@ -486,6 +501,7 @@ def check(port: int, specs: list[Spec]) -> str:
 # --- the servers -----------------------------------------------------------------------------------
 
 TRIVIAL: list[Spec] = [("GET", TRIVIAL_PATH, {}, None)]
+TRIVIAL_HTTP: list[Spec] = [("GET", TRIVIAL_HTTP_PATH, {}, None)]
 
 
 def _load(
@@ -524,6 +540,7 @@ def bench_serverlite_trivial(report: Report, args: argparse.Namespace, tmp: Path
     with spawned("serverlite-bench", command, tmp, env=AWS_ENV) as (process, log):
         _wait_http(process, log, lambda: _request(gateway, "GET", TRIVIAL_PATH)[0] == 200)
         _load(report, "serverlite", "trivial", gateway, TRIVIAL, args, tmp, session=process.pid)
+        _load(report, "serverlite", "trivial HTTP API", gateway, TRIVIAL_HTTP, args, tmp, session=process.pid)
         invoke = [
             (
                 "POST",
@@ -705,8 +722,10 @@ def serve_limit(port: int) -> None:
 
 ENGINES = {
     "trivial": ["serverlite", "serverless-offline", "aiohttp limit"],
+    "trivial HTTP API": ["serverlite"],
     "item cycle": ["serverlite", "serverless-offline"],
 }
+HTTP_API_GOAL = 1.0  # HTTP API req/s / REST API req/s, same handler, same run
 GOALS = {("trivial", 1): 1.3, ("trivial", 16): 1.3, ("item cycle", 1): 2.0, ("item cycle", 16): 1.5}
 STARTUP_GOAL = 1.0
 
@@ -736,7 +755,7 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
     for note in report.notes:
         print(note)
     print(
-        f"\n{'workload':<11} {'conns':>5} {'server':<19} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
+        f"\n{'workload':<16} {'conns':>5} {'server':<19} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'non-2xx':>7}  note"
     )
     for workload, engines in ENGINES.items():
@@ -744,9 +763,9 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
             for engine in engines:
                 result = report.results.get((workload, engine, connections))
                 note = result.note if result else "not run"
-                print(f"{workload:<11} {connections:>5} {engine:<19} {_cell(result)}  {note}".rstrip())
+                print(f"{workload:<16} {connections:>5} {engine:<19} {_cell(result)}  {note}".rstrip())
     print(f"\n{'ratio of req/s':<20} {'serverlite/serverless-offline':>40} {'serverlite/limit':>17}")
-    for workload in ENGINES:
+    for workload in ("trivial", "item cycle"):
         for connections in args.connections:
             ours = _rps(report, workload, "serverlite", connections)
             theirs = _rps(report, workload, "serverless-offline", connections)
@@ -760,6 +779,7 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
                 offline = "n/a"
             ceiling = f"{ours / limit:.2f}" if ours and limit else "-"
             print(f"{workload + ', ' + str(connections) + ' conn':<20} {offline:>40} {ceiling:>17}")
+    print_http_api_ratio(report, args)
     if report.startup:
         first = report.startup["first"]
         ready = report.startup.get("ready")
@@ -774,6 +794,21 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
         print(f"after SIGTERM: {line}")
     print_breakdown(report)
     print(f"\ntotal {elapsed:.0f} s")
+
+
+def print_http_api_ratio(report: Report, args: argparse.Namespace) -> None:
+    """The trivial handler behind serverlite's HTTP API against behind its REST API (issue 17)."""
+    print(f"\n{'trivial, same run':<20} {'HTTP API / REST API req/s':>40} {'p50 ms HTTP / REST':>22}")
+    for connections in args.connections:
+        http = report.results.get(("trivial HTTP API", "serverlite", connections))
+        rest = report.results.get(("trivial", "serverlite", connections))
+        if http is None or rest is None or not http.rps or not rest.rps:
+            print(f"{str(connections) + ' conn':<20} {'n/a':>40}")
+            continue
+        ratio = http.rps / rest.rps
+        verdict = f"{ratio:.2f} (goal >= {HTTP_API_GOAL:g}) {'ok' if ratio >= HTTP_API_GOAL else 'MISS'}"
+        latency = f"{http.p50_ms:.2f} / {rest.p50_ms:.2f}"
+        print(f"{str(connections) + ' conn':<20} {verdict:>40} {latency:>22}")
 
 
 def _rps(report: Report, workload: str, engine: str, connections: int) -> float | None:

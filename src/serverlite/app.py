@@ -18,10 +18,13 @@ from serverlite.config import Config
 from serverlite.console import ConsoleState, RecentInvocations, serve_console
 from serverlite.endpoint_policy import DYNAMODB_EXPOSURE, EndpointPolicy, console_origins, exposure_warning
 from serverlite.gateway.cognito import JwksError
+from serverlite.gateway.front import GatewayFront
 from serverlite.gateway.gateway import Gateway, TestInvokeResult
 from serverlite.gateway.iam import CredentialsError
 from serverlite.gateway.server import GatewayServer
 from serverlite.gateway.support import unsupported_features
+from serverlite.gateway.v2.function_urls import FunctionUrlGateway
+from serverlite.gateway.v2.gateway import HttpGateway
 from serverlite.iam.registry import CREDENTIALS_FILE, write_registry
 from serverlite.lifecycle import Shutdown
 from serverlite.logs.cloudwatch import CloudWatchLogsServer
@@ -37,7 +40,7 @@ from serverlite.runtime.schedules import ScheduleError, Schedules
 from serverlite.runtime.worker import OutputSink
 from serverlite.template.iam import role_sessions
 from serverlite.template.load import load_application
-from serverlite.template.model import Application, Function, Table
+from serverlite.template.model import Application, Function, HttpApi, Table
 
 __all__ = ["DynamoDBProcess", "StartupError", "invoke_once", "serve", "test_invoke_once"]
 
@@ -252,10 +255,12 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
         recent = RecentInvocations()
         gateway = _gateway(application, config, recent.wrap(runtime), store)
         _on_stop(stack, "the gateway", gateway.close)  # after the server has stopped: its HTTP client session
-        server = GatewayServer(gateway, config.host, config.port)
+        http_gateway = _http_gateway(application, config, recent.wrap(runtime), store)
+        server = GatewayServer(GatewayFront(gateway, http_gateway), config.host, config.port)
         await _listen(server, "Gateway", config.host, config.port)
         _on_stop(stack, "the gateway server", server.close)
         gateway_url = f"http://{config.host}:{server.port}"
+        url_ports = await _serve_function_urls(application, config, recent.wrap(runtime), stack)
         console_state = ConsoleState(
             application=application,
             invoke=runtime.invoke,
@@ -265,10 +270,15 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
             logs=store,
             gateway_url=gateway_url,
             recent=recent,
+            test_invoke_http=http_gateway.test_invoke,
+            function_urls={name: f"http://{config.host}:{port}/" for name, port in url_ports.items()},
         )
         console_url = await _serve_console(console_state, config, stack)
         _announce(
-            application, config, server.port, dynamodb_url, aws_url, console_url, time.monotonic() - started
+            application,
+            config,
+            _Endpoints(server.port, dynamodb_url, aws_url, console_url, url_ports),
+            time.monotonic() - started,
         )
         stack.callback(_say, "Stopping ...")
         await stop.wait()
@@ -316,6 +326,45 @@ def _gateway(application: Application, config: Config, invoker: Invoker, store: 
         )
     except (JwksError, CredentialsError) as error:
         raise StartupError(str(error)) from None
+
+
+def _http_gateway(application: Application, config: Config, invoker: Invoker, store: LogStore) -> HttpGateway:
+    try:
+        return HttpGateway(
+            application.http_apis,
+            invoker,
+            account_id=config.account_id,
+            region=config.region,
+            logs=store,
+            jwks_files=config.jwks,
+            credentials_file=config.credentials,
+        )
+    except (JwksError, CredentialsError) as error:
+        raise StartupError(str(error)) from None
+
+
+async def _serve_function_urls(
+    application: Application, config: Config, invoker: Invoker, stack: contextlib.AsyncExitStack
+) -> dict[str, int]:
+    """One server per function URL, on `--function-url-port` and the next ports (0: free ports)."""
+    ports: dict[str, int] = {}
+    for index, url in enumerate(application.function_urls):
+        try:
+            core = FunctionUrlGateway(
+                url,
+                invoker,
+                account_id=config.account_id,
+                region=config.region,
+                credentials_file=config.credentials,
+            )
+        except CredentialsError as error:
+            raise StartupError(str(error)) from None
+        port = config.function_url_port + index if config.function_url_port else 0
+        server = GatewayServer(core, config.host, port)
+        await _listen(server, f"Function URL {url.logical_id}", config.host, port)
+        _on_stop(stack, f"the function URL {url.logical_id}", server.close)
+        ports[url.logical_id] = server.port
+    return ports
 
 
 async def _serve_console(state: ConsoleState, config: Config, stack: contextlib.AsyncExitStack) -> str:
@@ -468,7 +517,10 @@ async def test_invoke_once(
     config.data_dir.mkdir(parents=True, exist_ok=True)
     runtime = _stderr_runtime(config, application.functions)
     gateway = Gateway(application.rest_apis, runtime, account_id=config.account_id)
+    http = HttpGateway(application.http_apis, runtime, account_id=config.account_id, region=config.region)
     try:
+        if http.has_api(api) and not (api is None and application.rest_apis):
+            return await http.test_invoke(method, path, query=query, headers=headers, body=body, api_id=api)
         return await gateway.test_invoke(method, path, query=query, headers=headers, body=body, api_id=api)
     finally:
         await gateway.close()
@@ -533,34 +585,79 @@ async def _listen(server: GatewayServer | AwsEndpoint, name: str, host: str, por
         raise StartupError(f"{name} cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-def _announce(
-    application: Application, config: Config, port: int, dynamodb: str, aws: str, console: str, seconds: float
-) -> None:
-    base = f"http://{config.host}:{port}"
+@dataclasses.dataclass(frozen=True)
+class _Endpoints:
+    """Where the started services listen."""
+
+    port: int
+    dynamodb: str
+    aws: str
+    console: str
+    url_ports: t.Mapping[str, int]
+
+
+def _announce(application: Application, config: Config, endpoints: _Endpoints, seconds: float) -> None:
+    base = f"http://{config.host}:{endpoints.port}"
     _say(f"Gateway: {base}")
     for api in application.rest_apis:
         for stage in api.stages:
             _say(f"  {api.name} ({api.id}) stage {stage}: {base}/{stage}/")
-    _say(f"DynamoDB: {dynamodb}")
-    _say(f"Lambda: {aws}")
-    _say(f"Logs: {aws}")
-    _say(f"Console: {console}")
+    for http_api in application.http_apis:
+        _announce_http_api(http_api, base, config.host, endpoints.port)
+    for url in application.function_urls:
+        function = application.functions[url.function]
+        _say(
+            f"Function URL {url.logical_id} ({function.name}): http://{config.host}:{endpoints.url_ports[url.logical_id]}/"
+        )
+    _say(f"DynamoDB: {endpoints.dynamodb}")
+    _say(f"Lambda: {endpoints.aws}")
+    _say(f"Logs: {endpoints.aws}")
+    _say(f"Console: {endpoints.console}")
     for key in application.api_keys:
         _say(f"API key {key.name}: {key.value}")
     for note in application.not_emulated:
         _say(note)
     reachable = [
         (base, "your APIs, with the access control the template declares"),
-        (dynamodb, DYNAMODB_EXPOSURE),
-        (aws, "invoke any function and read every log group, without credentials"),
-        (console.partition("?")[0], "the console, for whoever has its URL with the token"),
+        (endpoints.dynamodb, DYNAMODB_EXPOSURE),
+        (endpoints.aws, "invoke any function and read every log group, without credentials"),
+        (endpoints.console.partition("?")[0], "the console, for whoever has its URL with the token"),
+    ]
+    reachable += [
+        (
+            f"http://{config.host}:{port}",
+            f"function URL {logical_id}, with the AuthType the template declares",
+        )
+        for logical_id, port in endpoints.url_ports.items()
     ]
     if config.dynamodb_endpoint:
         reachable.pop(1)
     for line in exposure_warning(config.host, reachable):
         _say(line)
+    for url in application.function_urls:
+        if url.invoke_mode == "RESPONSE_STREAM":
+            _say(
+                f"Not emulated: {url.logical_id} InvokeMode RESPONSE_STREAM "
+                "(answered buffered: Python handlers return whole responses)"
+            )
     _say(f"Started in {seconds:.2f} s")
     _say("Ready")
+
+
+def _announce_http_api(api: HttpApi, base: str, host: str, port: int) -> None:
+    """`$default` is served at the root, other stages under their name; `<id>.execute-api.localhost` picks
+    the API when several share the root."""
+    for stage in api.stages:
+        where = f"{base}/" if stage == "$default" else f"{base}/{stage}/"
+        _say(f"  {api.name} ({api.id}, HTTP API) stage {stage}: {where}")
+    if api.disable_execute_api_endpoint:
+        _say(
+            f"  {api.name} ({api.id}): DisableExecuteApiEndpoint: "
+            f"http://{api.id}.execute-api.localhost:{port}/ answers 403 as AWS's default endpoint does; "
+            "the URLs above stand for its custom domain"
+        )
+    if not api.stages:
+        _say(f"  {api.name} ({api.id}, HTTP API) has no stage: not served")
 
 
 async def _create_tables(tables: t.Sequence[Table], endpoint: str, region: str) -> None:

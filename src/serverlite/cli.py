@@ -88,6 +88,13 @@ def main() -> None:
 )
 @click.option("--console-port", default=3002, show_default=True, type=int, help="Port of the web console.")
 @click.option(
+    "--function-url-port",
+    default=3010,
+    show_default=True,
+    type=int,
+    help="Port of the first Lambda function URL; the next ones use the following ports (0: free ports).",
+)
+@click.option(
     "--iam",
     "iam_mode",
     type=click.Choice(["off", "warn", "enforce"]),
@@ -128,7 +135,8 @@ def main() -> None:
     "jwks",
     multiple=True,
     metavar="POOL_ID_OR_ARN=PATH",
-    help="JWKS file that Cognito user pool authorizers verify this pool's tokens with.",
+    help="JWKS file that Cognito user pool authorizers (REST) and JWT authorizers (HTTP APIs: issuer URL, "
+    "its last path part or the authorizer name) verify tokens with.",
 )
 @click.option(
     "--credentials",
@@ -149,6 +157,7 @@ def start(
     dynamodb_port: int,
     aws_port: int,
     console_port: int,
+    function_url_port: int,
     iam_mode: str,
     record_access: bool,
     data_dir: Path | None,
@@ -188,6 +197,7 @@ def start(
             dynamodb_port=dynamodb_port,
             aws_port=aws_port,
             console_port=console_port,
+            function_url_port=function_url_port,
             iam_mode=iam_mode,
             record_access=record_access,
             region=region,
@@ -290,7 +300,7 @@ def invoke(function_name: str, event_file: t.BinaryIO | None, **options: t.Any) 
 @click.option("--header", "-H", "headers", multiple=True, metavar="'name:value'", help="A request header.")
 @click.option("--query", metavar="STRING", help="Query string, e.g. 'table=Music&artist=x'.")
 @click.option("--body", metavar="TEXT", help="Request body.")
-@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option("--api", metavar="ID|NAME", help="The REST or HTTP API, when the template has several.")
 @_local_options
 def test_invoke(
     method: str,
@@ -301,11 +311,14 @@ def test_invoke(
     api: str | None,
     **options: t.Any,
 ) -> None:
-    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened."""
+    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened.
+
+    For an HTTP API, PATH is matched against its routes (authorizers are not run)."""
     import json
 
     from serverlite.app import test_invoke_once
     from serverlite.gateway.errors import MissingAuthenticationToken
+    from serverlite.gateway.v2.errors import NotFound
 
     pairs = []
     for header in headers:
@@ -326,6 +339,8 @@ def test_invoke(
         result = _run_local(coroutine)
     except MissingAuthenticationToken:
         raise click.ClickException(f"no method {method.upper()} on resource {path}") from None
+    except NotFound:
+        raise click.ClickException(f"no route matches {method.upper()} {path}") from None
     except LookupError as error:
         raise click.ClickException(str(error)) from None
     shown = {
@@ -345,7 +360,7 @@ def test_invoke(
 
 @main.command()
 @_template_option(exists=True)
-@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option("--api", metavar="ID|NAME", help="The REST or HTTP API, when the template has several.")
 @click.option(
     "--stage", metavar="NAME", help="Stage whose base path prefixes the paths [default: the template's own]."
 )
@@ -353,16 +368,23 @@ def test_invoke(
     "--server", "server_url", default="http://127.0.0.1:3000", show_default=True, help="Gateway URL."
 )
 def openapi(template: Path, api: str | None, stage: str | None, server_url: str) -> None:
-    """Print an OpenAPI 3 document (JSON) of a REST API of the template."""
+    """Print an OpenAPI 3 document (JSON) of a REST or HTTP API of the template."""
     import json
 
     from serverlite.gateway.openapi import default_stage, openapi_document, select_api
+    from serverlite.gateway.v2.openapi import http_api_document, select_http_api
     from serverlite.template.errors import TemplateError
     from serverlite.template.load import load_application
 
     try:
-        chosen = select_api(load_application(template.resolve()).rest_apis, api)
-        document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
+        application = load_application(template.resolve())
+        http_api = select_http_api(application.http_apis, api)
+        if http_api is not None and (api is not None or not application.rest_apis):
+            chosen_stage = stage or next(iter(http_api.stages), "$default")
+            document = http_api_document(http_api, chosen_stage, server_url=server_url)
+        else:
+            chosen = select_api(application.rest_apis, api)
+            document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
     except (TemplateError, LookupError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(document, indent=2))

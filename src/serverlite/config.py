@@ -20,6 +20,7 @@ class Config:
     dynamodb_port: int = 8000
     aws_port: int = 3001
     console_port: int = 3002
+    function_url_port: int = 3010  # the first function URL's; the next ones follow (0: free ports)
     iam_mode: str = "enforce"  # off | warn | enforce: how function calls to DynamoDB are checked
     record_access: bool = False  # append what functions' DynamoDB calls used to <data dir>/iam/access.jsonl
     region: str = "us-east-1"

@@ -240,6 +240,10 @@ def test_keyboard_only_and_labelled_fields(stack, browser):
         page.get_by_role("navigation", name="Services").get_by_role("link", name="API Gateway")
     ).to_be_focused()
     page.keyboard.press("Tab")
+    expect(
+        page.get_by_role("navigation", name="Services").get_by_role("link", name="HTTP APIs")
+    ).to_be_focused()
+    page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Functions")).to_be_visible()
     # Reach the function's Test button with Tab alone and run it with Enter.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from serverlite.console import apis, dynamodb, functions, logs
+from serverlite.console import apis, dynamodb, functions, http_apis, logs
 from serverlite.console.dynamodb import CLIENT, DynamoDBClient
 from serverlite.console.functions import SAVED_EVENTS
 from serverlite.console.guard import console_guard, protect_responses
@@ -37,7 +37,7 @@ def create_app(
     app[CLIENT] = DynamoDBClient(state.dynamodb_url, state.application.region)
     app.on_cleanup.append(_close_client)
     app.router.add_get("/api/overview", _overview)
-    for module in (apis, functions, dynamodb, logs):
+    for module in (apis, http_apis, functions, dynamodb, logs):
         app.router.add_routes(module.routes)
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC, append_version=False)
@@ -74,6 +74,8 @@ async def _overview(request: web.Request) -> web.Response:
             "dynamodbUrl": state.dynamodb_url,
             "counts": {
                 "apis": len(application.rest_apis),
+                "httpApis": len(application.http_apis),
+                "functionUrls": len(application.function_urls),
                 "functions": len(application.functions),
                 "tables": len(application.tables),
             },

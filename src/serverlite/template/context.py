@@ -48,3 +48,11 @@ class BuildContext:
             for resource in self.of_type("AWS::Lambda::Function")
         }
         return names.get(name)
+
+    def function_for_target(self, target: str) -> str | None:
+        """Like `function_for_uri`, also accepting a bare function ARN (what API Gateway v2 integrations,
+        function URLs and event targets name)."""
+        if target.startswith("arn:") and target.split(":")[2:3] == ["lambda"]:
+            region = self.stack.region
+            target = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{target}/invocations"
+        return self.function_for_uri(target)

@@ -134,7 +134,9 @@ _NOT_DURABLE = "the function runs as an ordinary function: no durable checkpoint
 _NOT_MOUNTED = "the EFS file system is not mounted: its path does not exist in the function"
 _IMAGE = "container images: serverlite runs Zip functions from folders"
 _TENANCY = "tenant isolation"
-_URLS = "function URLs are not served"
+_WEBSOCKET = "WebSocket APIs"
+_WEBSOCKET_ONLY = "applies to WebSocket APIs only"
+_PARAMETER_MAPPING = "parameter mapping of HTTP API integrations"
 _COMPRESSION = "response compression"
 _STREAMING = "response streaming"
 _SAME_RESULT = "serverlite's result is the same"
@@ -570,6 +572,127 @@ _API_GATEWAY_DOCUMENTATION_VERSION: Table = {
     "RestApiId": harmless(_DOCS),
 }
 
+# --- AWS::ApiGatewayV2 (HTTP APIs) and function URLs ----------------------------------------------
+
+_AUTHORIZATION_TYPES_V2 = ("NONE", "JWT", "CUSTOM", "AWS_IAM")
+
+
+def _http_integration_type(value: Any, _: Mapping[str, Any]) -> str | None:
+    kind = _text(value)
+    if kind == "AWS_PROXY":
+        return None
+    return "HTTP_PROXY integrations of HTTP APIs" if kind == "HTTP_PROXY" else _WEBSOCKET
+
+
+_CORS_CONFIGURATION: Table = {
+    key: used()
+    for key in ("AllowCredentials", "AllowHeaders", "AllowMethods", "AllowOrigins", "ExposeHeaders", "MaxAge")
+}
+_ROUTE_SETTINGS: Table = {
+    "DataTraceEnabled": harmless(_WEBSOCKET_ONLY),
+    "DetailedMetricsEnabled": harmless(_METRICS),
+    "LoggingLevel": harmless(_WEBSOCKET_ONLY),
+    "ThrottlingBurstLimit": used(),
+    "ThrottlingRateLimit": used(),
+}
+_API_GATEWAY_V2_API: Table = {
+    "ApiKeySelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "BasePath": harmless(_DEPLOY),
+    "Body": used(),
+    "BodyS3Location": used(),  # a local file; build_http_api refuses an S3 location by name
+    "CorsConfiguration": used(_CORS_CONFIGURATION),
+    "CredentialsArn": harmless(_ROLE),
+    "Description": harmless(_DOCS),
+    "DisableExecuteApiEndpoint": used(),
+    "DisableSchemaValidation": harmless(_WEBSOCKET_ONLY),
+    "FailOnWarnings": harmless(_DEPLOY),
+    "IpAddressType": harmless(_LOCAL_URL),
+    "Name": used(),
+    "ProtocolType": used(check=one_of("HTTP", reason=_WEBSOCKET)),
+    "RouteKey": used(),
+    "RouteSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "Tags": _TAGS_RULE,
+    "Target": used(),
+    "Version": harmless(_DOCS),
+}
+_API_GATEWAY_V2_ROUTE: Table = {
+    "ApiId": used(),
+    "ApiKeyRequired": harmless(_WEBSOCKET_ONLY),
+    "AuthorizationScopes": used(),
+    "AuthorizationType": used(
+        check=one_of(*_AUTHORIZATION_TYPES_V2, reason="AuthorizationType is NONE, JWT, CUSTOM or AWS_IAM")
+    ),
+    "AuthorizerId": used(),
+    "ModelSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "OperationName": harmless(_DOCS),
+    "RequestModels": harmless(_WEBSOCKET_ONLY),
+    "RequestParameters": harmless(_WEBSOCKET_ONLY),
+    "RouteKey": used(),
+    "RouteResponseSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "Target": used(),
+}
+_API_GATEWAY_V2_INTEGRATION: Table = {
+    "ApiId": used(),
+    "ConnectionId": harmless("used with VPC links only, which are refused"),
+    "ConnectionType": used(check=_connection_type),
+    "ContentHandlingStrategy": harmless(_WEBSOCKET_ONLY),
+    "CredentialsArn": harmless(_ROLE),
+    "Description": harmless(_DOCS),
+    "IntegrationMethod": used(),
+    "IntegrationSubtype": refused("AWS service integrations of HTTP APIs"),
+    "IntegrationType": used(check=_http_integration_type),
+    "IntegrationUri": used(),
+    "PassthroughBehavior": harmless(_WEBSOCKET_ONLY),
+    "PayloadFormatVersion": used(),
+    "RequestParameters": refused(_PARAMETER_MAPPING),
+    "RequestTemplates": harmless(_WEBSOCKET_ONLY),
+    "ResponseParameters": refused(_PARAMETER_MAPPING),
+    "TemplateSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "TimeoutInMillis": used(),
+    "TlsConfig": refused("TLS settings of HTTP integrations"),
+}
+_API_GATEWAY_V2_STAGE: Table = {
+    "AccessLogSettings": used(_ACCESS_LOG_SETTING),
+    "ApiId": used(),
+    "AutoDeploy": used(),
+    "ClientCertificateId": harmless("backends are not sent a client certificate locally"),
+    "DefaultRouteSettings": used(_ROUTE_SETTINGS),
+    "DeploymentId": harmless("every stage serves the template's routes locally"),
+    "Description": harmless(_DOCS),
+    "RouteSettings": used(),  # route key -> the fields of DefaultRouteSettings
+    "StageName": used(),
+    "StageVariables": used(),
+    "Tags": _TAGS_RULE,
+}
+_API_GATEWAY_V2_AUTHORIZER: Table = {
+    "ApiId": used(),
+    "AuthorizerCredentialsArn": harmless(_ROLE),
+    "AuthorizerPayloadFormatVersion": used(),
+    "AuthorizerResultTtlInSeconds": used(),
+    "AuthorizerType": used(check=one_of("JWT", "REQUEST", reason=_WEBSOCKET)),
+    "AuthorizerUri": used(),
+    "EnableSimpleResponses": used(),
+    "IdentitySource": used(),
+    "IdentityValidationExpression": harmless(_WEBSOCKET_ONLY),
+    "JwtConfiguration": used({"Audience": used(), "Issuer": used()}),
+    "Name": used(),
+}
+_API_GATEWAY_V2_DEPLOYMENT: Table = {
+    "ApiId": used(),
+    "Description": harmless(_DOCS),
+    "StageName": harmless("every stage serves the template's routes locally"),
+}
+_LAMBDA_URL: Table = {
+    "AuthType": used(check=one_of("NONE", "AWS_IAM", reason="AuthType is NONE or AWS_IAM")),
+    "Cors": used(_CORS_CONFIGURATION),
+    # RESPONSE_STREAM is served buffered and named at start: Python handlers return whole responses.
+    "InvokeMode": used(
+        check=one_of("BUFFERED", "RESPONSE_STREAM", reason="InvokeMode is BUFFERED or RESPONSE_STREAM")
+    ),
+    "Qualifier": used(),
+    "TargetFunctionArn": used(),
+}
+
 # --- AWS::DynamoDB, AWS::Logs, AWS::IAM -----------------------------------------------------------
 
 _RESOURCE_POLICY = "resource-based policies are not evaluated by the IAM checks"
@@ -764,7 +887,7 @@ _SAM_FUNCTION: Table = {
     "FileSystemConfigs": _LAMBDA_FUNCTION["FileSystemConfigs"],
     "FunctionName": used(),
     "FunctionScalingConfig": _LAMBDA_FUNCTION["FunctionScalingConfig"],
-    "FunctionUrlConfig": refused(_URLS),
+    "FunctionUrlConfig": used(),  # expands to AWS::Lambda::Url
     "Handler": used(),
     "ImageConfig": refused(_IMAGE),
     "ImageUri": refused(_IMAGE),
@@ -829,6 +952,25 @@ _SAM_API: Table = {
     "TracingEnabled": harmless(_XRAY),
     "Variables": used(),
 }
+_SAM_HTTP_API: Table = {
+    "AccessLogSettings": used(_ACCESS_LOG_SETTING),
+    "Auth": used(),
+    "CorsConfiguration": used(),
+    "DefaultRouteSettings": used(_ROUTE_SETTINGS),
+    "DefinitionBody": used(),
+    "DefinitionUri": used(),  # a local file, inlined as SAM CLI does
+    "Description": harmless(_DOCS),
+    "DisableExecuteApiEndpoint": used(),
+    "Domain": harmless(_LOCAL_URL),
+    "FailOnWarnings": harmless(_DEPLOY),
+    "Name": used(),
+    "PropagateTags": harmless(_TAGS),
+    "RouteSettings": used(),
+    "StageName": used(),
+    "StageVariables": used(),
+    "Tags": _TAGS_RULE,
+}
+
 _SAM_SIMPLE_TABLE: Table = {
     "PointInTimeRecoverySpecification": _DYNAMODB_TABLE["PointInTimeRecoverySpecification"],
     "PrimaryKey": used(),
@@ -872,6 +1014,7 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Serverless::LayerVersion": _SAM_LAYER_VERSION,
     "AWS::Lambda::LayerVersion": _LAMBDA_LAYER_VERSION,
     "AWS::Serverless::Api": _SAM_API,
+    "AWS::Serverless::HttpApi": _SAM_HTTP_API,
     "AWS::Serverless::SimpleTable": _SAM_SIMPLE_TABLE,
     "AWS::Serverless::Connector": _SAM_CONNECTOR,
     "AWS::Lambda::Function": _LAMBDA_FUNCTION,
@@ -895,6 +1038,13 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::ApiGateway::Account": _API_GATEWAY_ACCOUNT,
     "AWS::ApiGateway::DocumentationPart": _API_GATEWAY_DOCUMENTATION_PART,
     "AWS::ApiGateway::DocumentationVersion": _API_GATEWAY_DOCUMENTATION_VERSION,
+    "AWS::ApiGatewayV2::Api": _API_GATEWAY_V2_API,
+    "AWS::ApiGatewayV2::Route": _API_GATEWAY_V2_ROUTE,
+    "AWS::ApiGatewayV2::Integration": _API_GATEWAY_V2_INTEGRATION,
+    "AWS::ApiGatewayV2::Stage": _API_GATEWAY_V2_STAGE,
+    "AWS::ApiGatewayV2::Authorizer": _API_GATEWAY_V2_AUTHORIZER,
+    "AWS::ApiGatewayV2::Deployment": _API_GATEWAY_V2_DEPLOYMENT,
+    "AWS::Lambda::Url": _LAMBDA_URL,
     "AWS::DynamoDB::Table": _DYNAMODB_TABLE,
     "AWS::Logs::LogGroup": _LOGS_LOG_GROUP,
     "AWS::IAM::Role": _IAM_ROLE,
@@ -905,7 +1055,7 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Scheduler::Schedule": _SCHEDULER_SCHEDULE,
 }
 
-_HTTP_APIS = "API Gateway v2 HTTP and WebSocket APIs: REST APIs only"
+_WEBSOCKET_APIS = "WebSocket APIs: REST and HTTP APIs only"
 _NESTED = "nested stacks: their APIs, functions and tables would be missing"
 _CUSTOM = "its function is not run at deployment: what it would create or change is missing"
 _WAF = "AWS WAF rules are not applied: every request reaches the API"
@@ -913,21 +1063,19 @@ _DOMAINS = f"custom domain names are not served: {_LOCAL_URL}"
 
 # Types serverlite refuses: they change what the API, the functions or the tables do.
 REFUSED_TYPES: Mapping[str, str] = {
-    "AWS::Serverless::HttpApi": _HTTP_APIS,
-    "AWS::Serverless::WebSocketApi": _HTTP_APIS,
+    "AWS::Serverless::WebSocketApi": _WEBSOCKET_APIS,
     "AWS::Serverless::Application": _NESTED,
     "AWS::Serverless::WebFunction": "web functions",
     "AWS::Lambda::WebFunction": "web functions",
     "AWS::Lambda::WebFunctionEndpoint": "web functions",
     "AWS::Lambda::WebFunctionRevision": "web functions",
     "AWS::CloudFormation::Stack": _NESTED,
-    "AWS::Lambda::Url": _URLS,
     "AWS::Lambda::ResourcePolicy": "resource-based policies are not evaluated",
     "AWS::DynamoDB::GlobalTable": "global tables: use AWS::DynamoDB::Table",
 }
 # Namespaces whose other types change the API, the functions or the tables: refused unless listed.
 _REFUSED_NAMESPACES: Mapping[str, str] = {
-    "AWS::ApiGatewayV2::": _HTTP_APIS,
+    "AWS::ApiGatewayV2::": _WEBSOCKET_APIS,
     "AWS::ApiGateway::": "",
     "AWS::Lambda::": "",
     "AWS::DynamoDB::": "",
@@ -943,6 +1091,9 @@ NOT_EMULATED_TYPES: Mapping[str, str] = {
     "AWS::ApiGateway::BasePathMappingV2": _DOMAINS,
     "AWS::ApiGateway::DomainNameAccessAssociation": _DOMAINS,
     "AWS::Lambda::LayerVersionPermission": "layer permissions are not checked: every function may use them",
+    "AWS::ApiGatewayV2::DomainName": _DOMAINS,
+    "AWS::ApiGatewayV2::ApiMapping": _DOMAINS,
+    "AWS::ApiGatewayV2::VpcLink": _VPC_LINK,
     "AWS::Lambda::CodeSigningConfig": "code signing is checked when code is deployed",
     "AWS::Lambda::CapacityProvider": _MANAGED_INSTANCES,
     "AWS::Serverless::StateMachine": "Step Functions are not emulated",
@@ -987,6 +1138,16 @@ EVENT_PROPERTIES: Mapping[str, Table] = {
         "ResponseTransferMode": used(check=_transfer_mode),
         "RestApiId": used(),
         "Stage": used(),
+        "TimeoutInMillis": used(),
+    },
+    "HttpApi": {
+        "ApiId": used(),
+        "Auth": used(),
+        "Method": used(),
+        "Path": used(),
+        "PayloadFormatVersion": used(),
+        "RouteSettings": used(_ROUTE_SETTINGS),
+        "Stage": used(),  # names the stage in the invoke permission SAM writes
         "TimeoutInMillis": used(),
     },
     "Schedule": {
@@ -1047,9 +1208,7 @@ EVENT_PROPERTIES: Mapping[str, Table] = {
         "TumblingWindowInSeconds": refused(_TUMBLING),
     },
 }
-REFUSED_EVENT_TYPES: Mapping[str, str] = {
-    "HttpApi": _HTTP_APIS,
-}
+REFUSED_EVENT_TYPES: Mapping[str, str] = {}
 _STILL_RUNS = "; the function still runs on API calls and serverlite invoke"
 # Event types of services serverlite does not emulate -> what that means locally.
 NOT_EMULATED_EVENT_TYPES: Mapping[str, str] = {

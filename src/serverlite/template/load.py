@@ -10,7 +10,9 @@ from serverlite.template.audit import audit_resources, audit_template
 from serverlite.template.context import BuildContext
 from serverlite.template.errors import TemplateError, TemplateErrors
 from serverlite.template.event_sources import build_event_source_mapping
+from serverlite.template.function_urls import build_function_url
 from serverlite.template.functions import build_function
+from serverlite.template.http_apis import build_http_api
 from serverlite.template.iam import build_roles
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
@@ -98,6 +100,8 @@ def _application(
         account_id=account_id,
         functions={function.logical_id: function for function in parts["functions"]},
         rest_apis=tuple(parts["rest_apis"]),
+        http_apis=tuple(parts["http_apis"]),
+        function_urls=tuple(parts["function_urls"]),
         tables=tuple(parts["tables"]),
         log_groups=tuple(parts["log_groups"]),
         api_keys=tuple(parts["api_keys"]),
@@ -176,6 +180,8 @@ def _log_group(context: BuildContext, resource: ResolvedResource) -> str:
 _BUILDERS: Mapping[str, tuple[str, Builder]] = {
     "AWS::Lambda::Function": ("functions", build_function),
     "AWS::ApiGateway::RestApi": ("rest_apis", build_rest_api),
+    "AWS::ApiGatewayV2::Api": ("http_apis", build_http_api),
+    "AWS::Lambda::Url": ("function_urls", build_function_url),
     "AWS::DynamoDB::Table": ("tables", build_table),
     "AWS::Logs::LogGroup": ("log_groups", _log_group),
     "AWS::ApiGateway::ApiKey": ("api_keys", build_api_key),

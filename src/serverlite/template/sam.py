@@ -171,11 +171,12 @@ def _localize_code(sam: dict[str, Any], base_dir: Path) -> dict[str, Path]:
 
 
 def _inline_definitions(sam: dict[str, Any], base_dir: Path) -> None:
-    """Replace a local `DefinitionUri` of an `AWS::Serverless::Api` by its file's content, as SAM CLI does."""
+    """Replace a local `DefinitionUri` of an `AWS::Serverless::Api` or `HttpApi` by its file's content, as
+    SAM CLI does."""
     from serverlite.template.source import read_template
 
     for logical_id, resource in (sam.get("Resources") or {}).items():
-        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Api":
+        if not isinstance(resource, dict) or resource.get("Type") not in _DEFINED_APIS:
             continue
         properties = resource.get("Properties") or {}
         if not _is_local(properties.get("DefinitionUri")):
@@ -184,6 +185,9 @@ def _inline_definitions(sam: dict[str, Any], base_dir: Path) -> None:
             properties["DefinitionBody"] = read_template(base_dir / properties.pop("DefinitionUri")).template
         except TemplateError as error:
             raise TemplateError(f"DefinitionUri: {error}", resource=logical_id) from None
+
+
+_DEFINED_APIS = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
 
 
 def _is_local(uri: object) -> bool:

@@ -36,6 +36,16 @@ class Served:
         status, response_headers, data = raw_request(self.port, method, target, headers, body)
         return status, dict(response_headers), data
 
+    def raw(
+        self,
+        method: str,
+        target: str,
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes | None = None,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request on a new connection; the response headers as sent, repeated ones included."""
+        return raw_request(self.port, method, target, headers, body)
+
 
 def raw_request(
     port: int,
