@@ -20,9 +20,11 @@ TEMPLATE = Path(__file__).parent / "http_api_app" / "template.yaml"
 
 def test_http_api_pages(start_serverlite):
     server = start_serverlite("--template", str(TEMPLATE), "--function-url-port", "0").wait_ready(120)
-    console = server.wait_for_line("Console: ").split(" ", 1)[1]
+    console = server.wait_for_line("Console: ").split(" ", 1)[1]  # http://HOST:PORT/?token=...
+    base, token = console.split("/?token=", 1)
     url = re.search(r"http://\S+", server.wait_for_line("Function URL HelloUrl")).group(0)
-    with urllib.request.urlopen(console + "/api/http-apis", timeout=10) as response:
+    request = urllib.request.Request(base + "/api/http-apis", headers={"X-Serverlite-Token": token})
+    with urllib.request.urlopen(request, timeout=10) as response:
         listing = json.load(response)
     urls = {u["logicalId"]: u for u in listing["functionUrls"]}
     assert (urls["HelloUrl"]["url"], urls["StreamUrl"]["invokeMode"]) == (url, "RESPONSE_STREAM")
@@ -35,11 +37,11 @@ def test_http_api_pages(start_serverlite):
         try:
             page = browser.new_context(viewport=WIDE).new_page()
             page.set_default_timeout(15_000)
-            page.goto(console + "/")
+            page.goto(console)
             page.get_by_role("navigation", name="Services").get_by_role("link", name="HTTP APIs").click()
             expect(page.get_by_role("heading", name="HTTP APIs")).to_be_visible()
             expect(page.get_by_role("region", name="Function URLs").get_by_text(url)).to_be_visible()
-            page.goto(f"{console}/#/http-apis/{implicit['id']}")  # both APIs are titled by the stack name
+            page.goto(f"{base}/#/http-apis/{implicit['id']}")  # both APIs are titled by the stack name
             expect(
                 page.get_by_role("region", name="Stage $default").get_by_text(
                     implicit["stages"][0]["invokeUrl"]
