@@ -190,6 +190,15 @@ class ExecutionEnvironment:
             self._platform.start(request_id)
         return self._finish(request_id, payload, error_type, started=started, status=ERROR)
 
+    async def initialized(self, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) until INIT is over; False if it is not, or the worker died."""
+        waiting = asyncio.ensure_future(self._initialized.wait())
+        try:  # the worker's exit watcher ends when it dies; waiting on it does not cancel it
+            await asyncio.wait({waiting, *self._tasks}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+        return self._initialized.is_set() and self.alive
+
     async def _wait_initialized(self) -> bool:
         assert self._result is not None
         init = asyncio.ensure_future(self._initialized.wait())
