@@ -12,6 +12,7 @@ from serverlite.template.errors import TemplateError, TemplateErrors
 from serverlite.template.event_sources import build_event_source_mapping
 from serverlite.template.functions import build_function
 from serverlite.template.iam import build_roles
+from serverlite.template.include import include_files
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
 from serverlite.template.rest_apis import build_rest_api
@@ -59,7 +60,7 @@ def load_application(
 def _application(
     source: Source, region: str, account_id: str, overrides: dict[str, str], layers: dict[str, Path]
 ) -> Application:
-    template = source.template
+    template = include_files(source.template, source.path.resolve().parent)
     if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
         raise TemplateError("the Resources section is required and must not be empty", line=1)
     parameters = resolve_parameters(template.get("Parameters") or {}, overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,9 @@ def _translate(
         undo_mark_unicode_str_in_template,
     )
 
+    # The translator warns "Feature '...' not available in Feature Toggle Config" whenever it has no
+    # feature-toggle configuration, which is always the case offline: not the user's concern.
+    logging.getLogger("samtranslator.feature_toggle.feature_toggle").setLevel(logging.ERROR)
     to_py27_compatible_template(sam, values)
     # The translator reads only `region_name` of its boto3 session; passing one keeps it off the environment.
     translator = Translator(None, Parser(), boto_session=_Region(region))  # type: ignore[arg-type]
