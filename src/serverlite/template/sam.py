@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from serverlite.template.archives import unpacked
 from serverlite.template.errors import TemplateError
 from serverlite.template.parameters import ParameterValue
 
@@ -170,7 +171,7 @@ def _localize_code(sam: dict[str, Any], base_dir: Path) -> dict[str, Path]:
         uri = properties.get("CodeUri", default if default is not None else ".")
         if _is_local(uri):
             properties["CodeUri"] = f"s3://{CODE_BUCKET}/{logical_id}"
-            code_dirs[logical_id] = (base_dir / str(uri)).resolve()
+            code_dirs[logical_id] = unpacked((base_dir / str(uri)).resolve())
     return code_dirs
 
 
