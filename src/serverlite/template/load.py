@@ -14,6 +14,7 @@ from serverlite.template.function_urls import build_function_url
 from serverlite.template.functions import build_function
 from serverlite.template.http_apis import build_http_api
 from serverlite.template.iam import build_roles
+from serverlite.template.include import include_files
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
 from serverlite.template.rest_apis import build_rest_api
@@ -68,7 +69,7 @@ def _application(
     layers: dict[str, Path],
     cache_dir: Path | None,
 ) -> Application:
-    template = source.template
+    template = include_files(source.template, source.path.resolve().parent)
     if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
         raise TemplateError("the Resources section is required and must not be empty", line=1)
     parameters = resolve_parameters(template.get("Parameters") or {}, overrides)

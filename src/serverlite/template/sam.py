@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from serverlite.template.archives import unpacked
 from serverlite.template.errors import TemplateError
 from serverlite.template.parameters import ParameterValue
 
@@ -117,6 +119,9 @@ def _translate(
         undo_mark_unicode_str_in_template,
     )
 
+    # The translator warns "Feature '...' not available in Feature Toggle Config" whenever it has no
+    # feature-toggle configuration, which is always the case offline: not the user's concern.
+    logging.getLogger("samtranslator.feature_toggle.feature_toggle").setLevel(logging.ERROR)
     to_py27_compatible_template(sam, values)
     # The translator reads only `region_name` of its boto3 session; passing one keeps it off the environment.
     translator = Translator(None, Parser(), boto_session=_Region(region))  # type: ignore[arg-type]
@@ -219,7 +224,7 @@ def _localize_code(sam: dict[str, Any], base_dir: Path) -> dict[str, Path]:
         uri = properties.get("CodeUri", default if default is not None else ".")
         if _is_local(uri):
             properties["CodeUri"] = f"s3://{CODE_BUCKET}/{logical_id}"
-            code_dirs[logical_id] = (base_dir / str(uri)).resolve()
+            code_dirs[logical_id] = unpacked((base_dir / str(uri)).resolve())
     return code_dirs
 
 
