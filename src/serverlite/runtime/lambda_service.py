@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import secrets
@@ -23,16 +24,46 @@ from serverlite.template.model import Function
 __all__ = ["LambdaService", "terminal_output"]
 
 
+class _Terminal:
+    """Standard output written once per turn of the event loop rather than once per line: an invocation
+    prints START, its own lines, END and REPORT, and a system call each costs the gateway's one core."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+        atexit.register(self.flush)
+
+    def write(self, text: str) -> None:
+        if not self._lines:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no loop: write at once
+                self._lines.append(text)
+                self.flush()
+                return
+        self._lines.append(text)
+
+    def flush(self) -> None:
+        if self._lines:
+            text, self._lines = "".join(self._lines), []
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+
+_TERMINAL = _Terminal()
+
+
 def terminal_output(
     function: Function, log_stream: str, line: str, *, stream: t.TextIO | None = None
 ) -> None:
     """Show a function's output in the terminal, each line prefixed with the function's name."""
     prefix = f"[{function.name}] "
     # awslambdaric joins the lines of one log event (a traceback) with CR; show them as lines.
-    text = prefix + line.replace("\r", "\n" + prefix)
-    out = stream or sys.stdout
-    out.write(text + "\n")
-    out.flush()
+    text = prefix + line.replace("\r", "\n" + prefix) + "\n"
+    if stream is None:
+        _TERMINAL.write(text)
+    else:
+        stream.write(text)
+        stream.flush()
 
 
 # A build failure is a local problem, not one of Lambda's error types.

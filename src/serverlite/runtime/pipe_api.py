@@ -2,7 +2,8 @@
 
 The worker runs awslambdaric with a client of ours (runtime/bootstrap/awslambdaric_pipe.py, the other end)
 that speaks length-prefixed frames over a Unix socket it inherits, instead of HTTP requests to a
-listener: one frame each way per invocation, no request parsing, no connection per environment. The
+listener: one frame each way per invocation (a result also asks for the next event), no request parsing,
+no connection per environment. The
 session calls are the ones `RuntimeApiServer` makes (runtime_api.py), so both transports give the same
 results; the HTTP one stays for runtimes that need a real Runtime API.
 
@@ -100,9 +101,11 @@ class _Frames(asyncio.Protocol):
             try:
                 self._session.post_response(header["id"], body)
             except ResponseTooLarge:
-                pass  # the worker knows the limit and fails as awslambdaric does on the HTTP API's 413
+                return  # the worker knows the limit and fails as awslambdaric does on the HTTP API's 413
+            self._session.take_next(self._deliver)  # a result also asks for the next event
         elif kind == _ERROR:
             self._session.post_error(header["id"], body, header.get("type"))
+            self._session.take_next(self._deliver)
         elif kind == _INIT_ERROR:
             self._session.post_init_error(body, header.get("type"))
 

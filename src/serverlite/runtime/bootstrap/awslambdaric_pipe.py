@@ -10,8 +10,9 @@ frames are length-prefixed:
 
     frame = kind (1 byte) | header length (4 bytes, big endian) | body length (4 bytes) | header | body
 
-worker -> serverlite: b"N" next (no header, no body); b"R" response ({"id"}, the result);
-b"E" error ({"id"}, the error JSON); b"I" init error ({"type"}, the error JSON).
+worker -> serverlite: b"N" next (no header, no body), sent once, when INIT is over: after that each
+b"R" response ({"id"}, the result) or b"E" error ({"id"}, the error JSON) also asks for the next event, as
+the runtime always does next; b"I" init error ({"type"}, the error JSON).
 serverlite -> worker: b"V" event ({"id", "deadline", "arn", "trace", "context", "identity"}, the event).
 serverlite/runtime/pipe_api.py is the other end. Only the standard library and awslambdaric are
 imported here: the function's import path must not see serverlite.
@@ -38,6 +39,7 @@ class _Frames:
 
     def __init__(self, sock):
         self._sock = sock
+        self._asked = False  # whether the last frame sent (a result) already asked for the next event
 
     def initialize_client(self, user_agent):
         pass
@@ -59,7 +61,9 @@ class _Frames:
 
     def next(self):
         """(event body, headers) as the native module returns them for `GET .../invocation/next`."""
-        self.send("N", None)
+        if not self._asked:
+            self.send("N", None)
+        self._asked = False
         _, header_length, body_length = _PREFIX.unpack(self._receive_exactly(_PREFIX.size))
         header = json.loads(self._receive_exactly(header_length))
         body = self._receive_exactly(body_length) if body_length else b""
@@ -78,6 +82,7 @@ class _Frames:
 
     def post_invocation_result(self, invoke_id, result_data, *rest):
         self.send("R", {"id": invoke_id}, result_data)
+        self._asked = True
         if len(result_data) > _RESPONSE_LIMIT:
             # What the native client does on the Runtime API's 413: log this line and fail the post (the
             # runtime then exits, as it does on Lambda).
@@ -91,6 +96,7 @@ class _Frames:
     def post_error(self, invoke_id, error_response_data, xray_fault, *rest):
         body = error_response_data.encode() if isinstance(error_response_data, str) else error_response_data
         self.send("E", {"id": invoke_id}, body)
+        self._asked = True
 
 
 def _client(frames):
