@@ -24,6 +24,9 @@ one connection, the table notes how many processes the server ran and the warm-u
     per connection, each connection cycling through the four requests on a key of its own, so every
     request is answered 200 (non-2xx answers are counted and reported).
 (3) limit: a bare aiohttp server (low-level ``web.Server``) answering the same "ok".
+(4) trivial HTTP API: the same handler and function behind an HTTP API (payload format 2.0) of the same
+    template, GET /Http/trivial (stage ``Http``), in the same serverlite process as (1): its peer is
+    serverlite's own REST API path (1); the goal is an HTTP API at least as fast (issue 17).
 
 It also times serverlite's start: from spawning ``serverlite start`` (template.yaml, empty data dir)
 to its ``Ready`` line and to the first successful Music API response (PUT DemoResourceMusicTable, the
@@ -65,6 +68,8 @@ SERVERLESS = NODE_MODULES / "serverless" / "bin" / "serverless.js"
 OFFLINE = NODE_MODULES / "serverless-offline" / "package.json"
 STAGE = "Test"
 TRIVIAL_PATH = f"/{STAGE}/trivial"
+HTTP_STAGE = "Http"
+TRIVIAL_HTTP_PATH = f"/{HTTP_STAGE}/trivial"
 ITEM_PATH = f"/{STAGE}/DemoResourceMusic/DemoResourceMusicItem"
 TABLE_PATH = f"/{STAGE}/DemoResourceMusic/DemoResourceMusicTable"
 STUBBED_PATH = f"/{STAGE}/stubbed"
@@ -137,6 +142,10 @@ Resources:
     Type: AWS::Serverless::Api
     Properties:
       StageName: {STAGE}
+  BenchHttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: {HTTP_STAGE}
   BenchTrivial:
     Type: AWS::Serverless::Function
     Properties:
@@ -147,6 +156,12 @@ Resources:
           Type: Api
           Properties:
             RestApiId: !Ref BenchApi
+            Path: /trivial
+            Method: get
+        HttpGet:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref BenchHttpApi
             Path: /trivial
             Method: get
   BenchStubbed:
@@ -202,6 +217,8 @@ class Result:
     p99_ms: float | None = None
     errors: int = 0
     note: str = ""
+    rss_mb: float | None = None  # resident memory of all the server's processes right after the run
+    processes: int = 0
 
 
 @dataclass
@@ -458,6 +475,18 @@ def _session_cpu_ticks(sid: int) -> int:
     return ticks
 
 
+def _session_rss_mb(sid: int) -> tuple[float, int]:
+    """Resident memory (VmRSS) of the live processes of session ``sid``, in MB, and how many there are."""
+    total_kb, members = 0, _session_members(sid)
+    for pid in members:
+        with contextlib.suppress(OSError, ValueError, StopIteration):
+            status = Path(f"/proc/{pid}/status").read_text()
+            total_kb += int(
+                next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]
+            )
+    return total_kb / 1024, len(members)
+
+
 def wait_idle(session: int | None, timeout: float = 20) -> None:
     """Wait until the server's processes use under ~5% of a core (or ``timeout`` passes)."""
     if session is None:
@@ -486,6 +515,7 @@ def check(port: int, specs: list[Spec]) -> str:
 # --- the servers -----------------------------------------------------------------------------------
 
 TRIVIAL: list[Spec] = [("GET", TRIVIAL_PATH, {}, None)]
+TRIVIAL_HTTP: list[Spec] = [("GET", TRIVIAL_HTTP_PATH, {}, None)]
 
 
 def _load(
@@ -508,6 +538,8 @@ def _load(
             report.results[workload, engine, connections] = Result(note=problem)
             continue
         result = measure(port, specs, connections, args, tmp, per_thread=per_thread, session=session)
+        if session is not None:
+            result.rss_mb, result.processes = _session_rss_mb(session)
         if session is not None and connections > 1:
             result.note = f"{len(_session_members(session))} processes; {result.note}".rstrip("; ")
         report.results[workload, engine, connections] = result
@@ -524,6 +556,7 @@ def bench_serverlite_trivial(report: Report, args: argparse.Namespace, tmp: Path
     with spawned("serverlite-bench", command, tmp, env=AWS_ENV) as (process, log):
         _wait_http(process, log, lambda: _request(gateway, "GET", TRIVIAL_PATH)[0] == 200)
         _load(report, "serverlite", "trivial", gateway, TRIVIAL, args, tmp, session=process.pid)
+        _load(report, "serverlite", "trivial HTTP API", gateway, TRIVIAL_HTTP, args, tmp, session=process.pid)
         invoke = [
             (
                 "POST",
@@ -547,28 +580,14 @@ def bench_serverlite_music(report: Report, args: argparse.Namespace, tmp: Path) 
     command = _serverlite_command(
         REPO / "template.yaml", tmp / "serverlite-music", gateway, dynamodb, _free_port()
     )
+    # First start: empty data dir (the SAM translation is not cached yet); then a restart on the same data
+    # dir, as a developer restarts it; the item cycle runs on the restarted server.
+    with spawned("serverlite-music-first", command, tmp, env=AWS_ENV) as (process, log):
+        report.startup = _first_answer(process, log, gateway, TABLE, time.perf_counter())
     started = time.perf_counter()
     with spawned("serverlite-music", command, tmp, env=AWS_ENV) as (process, log):
-        ready_at = None
-        while True:
-            if ready_at is None and b"\nReady" in log.read_bytes():
-                ready_at = time.perf_counter()
-            if process.poll() is not None:
-                raise RuntimeError(f"exited {process.returncode}: {log.read_text(errors='replace')[-600:]}")
-            if time.perf_counter() - started > 60:
-                raise RuntimeError("no answer 60 s after start")
-            try:
-                status, body = _request(gateway, "PUT", TABLE_PATH, {"table": TABLE})
-            except OSError:
-                time.sleep(0.005)
-                continue
-            if status == 200:
-                break
-            raise RuntimeError(f"PUT table: HTTP {status} {body[:200]!r}")
-        first = time.perf_counter()
-        if ready_at is None and b"\nReady" in log.read_bytes():
-            ready_at = first
-        report.startup = {"first": first - started, **({"ready": ready_at - started} if ready_at else {})}
+        restart = _first_answer(process, log, gateway, "Restart", started)
+        report.startup.update({f"restart {key}": value for key, value in restart.items()})
         _load(
             report,
             "serverlite",
@@ -585,6 +604,32 @@ def bench_serverlite_music(report: Report, args: argparse.Namespace, tmp: Path) 
         report.breakdown["get item"] = _one(gateway, [("GET", ITEM_PATH, GET_HEADERS, None)], args, tmp)
         raw = [("POST", "/", DYNAMODB_HEADERS, json.dumps(GET_ITEM, separators=(",", ":")))]
         report.breakdown["dynamodb"] = _one(dynamodb, raw, args, tmp)
+
+
+def _first_answer(
+    process: subprocess.Popen[bytes], log: Path, gateway: int, table: str, started: float
+) -> dict[str, float]:
+    """Seconds from `started` to the Ready line and to the first 200 of PUT DemoResourceMusicTable."""
+    ready_at = None
+    while True:
+        if ready_at is None and b"\nReady" in log.read_bytes():
+            ready_at = time.perf_counter()
+        if process.poll() is not None:
+            raise RuntimeError(f"exited {process.returncode}: {log.read_text(errors='replace')[-600:]}")
+        if time.perf_counter() - started > 60:
+            raise RuntimeError("no answer 60 s after start")
+        try:
+            status, body = _request(gateway, "PUT", TABLE_PATH, {"table": table})
+        except OSError:
+            time.sleep(0.005)
+            continue
+        if status == 200:
+            break
+        raise RuntimeError(f"PUT table: HTTP {status} {body[:200]!r}")
+    first = time.perf_counter()
+    if ready_at is None and b"\nReady" in log.read_bytes():
+        ready_at = first
+    return {"first": first - started, **({"ready": ready_at - started} if ready_at else {})}
 
 
 def bench_offline(report: Report, args: argparse.Namespace, tmp: Path) -> None:
@@ -705,9 +750,12 @@ def serve_limit(port: int) -> None:
 
 ENGINES = {
     "trivial": ["serverlite", "serverless-offline", "aiohttp limit"],
+    "trivial HTTP API": ["serverlite"],
     "item cycle": ["serverlite", "serverless-offline"],
 }
-GOALS = {("trivial", 1): 1.3, ("trivial", 16): 1.3, ("item cycle", 1): 2.0, ("item cycle", 16): 1.5}
+HTTP_API_GOAL = 1.0  # HTTP API req/s / REST API req/s, same handler, same run
+# Issue 18's goals (serverlite req/s over serverless-offline's, same run).
+GOALS = {("trivial", 1): 1.3, ("trivial", 16): 1.3, ("item cycle", 1): 1.2, ("item cycle", 16): 1.2}
 STARTUP_GOAL = 1.0
 
 
@@ -736,7 +784,7 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
     for note in report.notes:
         print(note)
     print(
-        f"\n{'workload':<11} {'conns':>5} {'server':<19} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
+        f"\n{'workload':<16} {'conns':>5} {'server':<19} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'non-2xx':>7}  note"
     )
     for workload, engines in ENGINES.items():
@@ -744,9 +792,9 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
             for engine in engines:
                 result = report.results.get((workload, engine, connections))
                 note = result.note if result else "not run"
-                print(f"{workload:<11} {connections:>5} {engine:<19} {_cell(result)}  {note}".rstrip())
+                print(f"{workload:<16} {connections:>5} {engine:<19} {_cell(result)}  {note}".rstrip())
     print(f"\n{'ratio of req/s':<20} {'serverlite/serverless-offline':>40} {'serverlite/limit':>17}")
-    for workload in ENGINES:
+    for workload in ("trivial", "item cycle"):
         for connections in args.connections:
             ours = _rps(report, workload, "serverlite", connections)
             theirs = _rps(report, workload, "serverless-offline", connections)
@@ -760,20 +808,63 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
                 offline = "n/a"
             ceiling = f"{ours / limit:.2f}" if ours and limit else "-"
             print(f"{workload + ', ' + str(connections) + ' conn':<20} {offline:>40} {ceiling:>17}")
+    print_memory(report, args)
+    print_http_api_ratio(report, args)
     if report.startup:
-        first = report.startup["first"]
-        ready = report.startup.get("ready")
-        ready_text = f"Ready line after {ready:.2f} s, " if ready is not None else ""
-        verdict = "ok" if first < STARTUP_GOAL else "MISS"
-        print(
-            f"\nserverlite start (template.yaml, empty data dir): {ready_text}first successful Music API "
-            f"answer (PUT DemoResourceMusicTable, cold worker) after {first:.2f} s "
-            f"(goal < {STARTUP_GOAL:g} s) {verdict}"
-        )
+        print()
+        for prefix, label in (("", "empty data dir"), ("restart ", "restarted on the same data dir")):
+            first = report.startup.get(prefix + "first")
+            if first is None:
+                continue
+            ready = report.startup.get(prefix + "ready")
+            ready_text = f"Ready line after {ready:.2f} s, " if ready is not None else ""
+            verdict = "ok" if first < STARTUP_GOAL else "MISS"
+            print(
+                f"serverlite start (template.yaml, {label}): {ready_text}first successful Music API "
+                f"answer (PUT DemoResourceMusicTable) after {first:.2f} s "
+                f"(goal < {STARTUP_GOAL:g} s) {verdict}"
+            )
     for line in LEFT_BEHIND:
         print(f"after SIGTERM: {line}")
     print_breakdown(report)
     print(f"\ntotal {elapsed:.0f} s")
+
+
+MEMORY_GOAL = 1 / 3  # serverlite's resident memory over serverless-offline's at the most connections
+
+
+def print_memory(report: Report, args: argparse.Namespace) -> None:
+    """Resident memory of every process of each server after its run at the most connections (issue 18)."""
+    connections = max(args.connections)
+    print(f"\nresident memory after the {connections}-connection run (all of the server's processes)")
+    for workload in ("trivial", "item cycle"):
+        cells = {}
+        for engine in ("serverlite", "serverless-offline"):
+            result = report.results.get((workload, engine, connections))
+            if result is not None and result.rss_mb is not None:
+                cells[engine] = result
+                print(
+                    f"  {workload:<11} {engine:<19} {result.rss_mb:8.1f} MB in {result.processes} processes"
+                )
+        if len(cells) == 2:
+            ratio = cells["serverlite"].rss_mb / cells["serverless-offline"].rss_mb  # type: ignore[operator]
+            verdict = "ok" if ratio < MEMORY_GOAL else "MISS"
+            print(f"  {workload:<11} serverlite/serverless-offline {ratio:.2f} (goal < 0.33) {verdict}")
+
+
+def print_http_api_ratio(report: Report, args: argparse.Namespace) -> None:
+    """The trivial handler behind serverlite's HTTP API against behind its REST API (issue 17)."""
+    print(f"\n{'trivial, same run':<20} {'HTTP API / REST API req/s':>40} {'p50 ms HTTP / REST':>22}")
+    for connections in args.connections:
+        http = report.results.get(("trivial HTTP API", "serverlite", connections))
+        rest = report.results.get(("trivial", "serverlite", connections))
+        if http is None or rest is None or not http.rps or not rest.rps:
+            print(f"{str(connections) + ' conn':<20} {'n/a':>40}")
+            continue
+        ratio = http.rps / rest.rps
+        verdict = f"{ratio:.2f} (goal >= {HTTP_API_GOAL:g}) {'ok' if ratio >= HTTP_API_GOAL else 'MISS'}"
+        latency = f"{http.p50_ms:.2f} / {rest.p50_ms:.2f}"
+        print(f"{str(connections) + ' conn':<20} {verdict:>40} {latency:>22}")
 
 
 def _rps(report: Report, workload: str, engine: str, connections: int) -> float | None:

@@ -21,6 +21,11 @@ stream ARN Logs authorizes (`serverlite.iam.arns.log_group_arn`). Denials as eac
   elastic/apm-aws-lambda#526, "StatusCode: 400 ... api error AccessDeniedException";
   aws/aws-parallelcluster#1670, "Status Code: 400; Error Code: AccessDeniedException"; body form:
   serverlite/logs/errors.py).
+
+Before anything, the Host and Origin rules of `serverlite.endpoint_policy` (issue 15): a foreign `Host`
+or a disallowed `Origin` is refused with 403 `AccessDeniedException`, in a form both protocols' clients
+parse (`x-amzn-ErrorType` for REST, `__type` for JSON 1.1, the text under `message`); allowed origins get
+CORS headers and their preflights answered.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from urllib.parse import parse_qs, unquote
 
 from aiohttp import web
 
+from serverlite.endpoint_policy import EndpointPolicy, Refusal
 from serverlite.iam.arns import function_arn, log_group_arn
 from serverlite.iam.guard import AccessGuard, Denial
 from serverlite.iam.registry import RegistryFile
@@ -62,8 +68,11 @@ class AwsEndpoint:
         credentials: Path | None = None,
         region: str = "us-east-1",
         account_id: str = "123456789012",
+        policy: EndpointPolicy | None = None,
     ) -> None:
-        """`credentials`: the IAM credentials map (`<data dir>/iam/credentials.json`); None checks nobody."""
+        """`credentials`: the IAM credentials map (`<data dir>/iam/credentials.json`); None checks nobody.
+        `policy`: the Hosts and Origins served (default: `EndpointPolicy.create(host)`)."""
+        self._policy = policy or EndpointPolicy.create(host)
         self.lambda_api = lambda_api  # set once the Lambda service exists
         self._logs = logs
         self._guard = AccessGuard(RegistryFile(credentials)) if credentials is not None else None
@@ -88,6 +97,19 @@ class AwsEndpoint:
             self._runner = None
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        """The Host and Origin rules around `_dispatch`."""
+        origin = request.headers.get("Origin")
+        refusal = self._policy.refusal(request.headers.get("Host"), origin)
+        if refusal is not None:
+            return _refused(refusal)
+        if request.method == "OPTIONS" and origin is not None:
+            return web.Response(status=200, headers=self._policy.preflight_headers(origin, request.headers))
+        response = await self._dispatch(request)
+        for name, value in self._policy.cors_headers(origin):
+            response.headers[name] = value
+        return response
+
+    async def _dispatch(self, request: web.BaseRequest) -> web.StreamResponse:
         body = await request.read()
         target = request.headers.get("X-Amz-Target", "")
         if target.startswith(_LOGS_TARGET_PREFIX):
@@ -197,4 +219,17 @@ def _logs_error(denial: Denial) -> web.Response:
         status=400,
         body=json.dumps({"__type": denial.code, "message": denial.message}, separators=(",", ":")).encode(),
         headers={"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": str(uuid.uuid4())},
+    )
+
+
+def _refused(refusal: Refusal) -> web.Response:
+    """A refusal both protocols parse: the code in `x-amzn-ErrorType` (REST) and `__type` (JSON 1.1)."""
+    return web.Response(
+        status=refusal.status,
+        body=refusal.aws_json(),
+        headers={
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": refusal.code,
+            "x-amzn-RequestId": str(uuid.uuid4()),
+        },
     )

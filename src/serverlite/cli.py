@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from serverlite import __version__
-from serverlite.config import Config, parse_jwks, parse_parameter_overrides, parse_vpc
+from serverlite.config import Config, parse_jwks, parse_layer, parse_parameter_overrides, parse_vpc
 from serverlite.lifecycle import run_until_stopped, take_over_signals
 from serverlite.logs.cli import logs_command
 
@@ -27,6 +27,43 @@ def _template_option(*, exists: bool = False) -> t.Callable[[t.Callable[..., t.A
         type=click.Path(dir_okay=False, exists=exists, path_type=Path),
         help="SAM or CloudFormation template.",
     )
+
+
+_LAYER_HELP = "A local folder standing in for a layer the template names by ARN (what its zip holds)."
+
+
+def _exposure_options(function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """`--allowed-host` and `--allow-origin`: what serverlite's own endpoints answer besides the defaults."""
+    function = click.option(
+        "--allow-origin",
+        "allow_origins",
+        multiple=True,
+        metavar="ORIGIN",
+        help="Let web pages of this origin call the DynamoDB, Lambda and Logs endpoints "
+        "(e.g. http://localhost:5173, http://localhost:*, or * for any).",
+    )(function)
+    return click.option(
+        "--allowed-host",
+        "allowed_hosts",
+        multiple=True,
+        metavar="NAME",
+        help="Answer requests addressed to this host name too (default: localhost, IP addresses, --host).",
+    )(function)
+
+
+def _endpoint_policy_args(allowed_hosts: tuple[str, ...], allow_origins: tuple[str, ...]) -> None:
+    """Check `--allowed-host` and `--allow-origin` values (a usage error names the bad one)."""
+    from serverlite.endpoint_policy import parse_allowed_host, parse_origin_pattern
+
+    for name, parse, values in (
+        ("--allowed-host", parse_allowed_host, allowed_hosts),
+        ("--allow-origin", parse_origin_pattern, allow_origins),
+    ):
+        for value in values:
+            try:
+                parse(value)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint=name) from None
 
 
 @click.group()
@@ -50,6 +87,13 @@ def main() -> None:
     help="Port of the Lambda Invoke and CloudWatch Logs APIs.",
 )
 @click.option("--console-port", default=3002, show_default=True, type=int, help="Port of the web console.")
+@click.option(
+    "--function-url-port",
+    default=3010,
+    show_default=True,
+    type=int,
+    help="Port of the first Lambda function URL; the next ones use the following ports (0: free ports).",
+)
 @click.option(
     "--iam",
     "iam_mode",
@@ -91,12 +135,25 @@ def main() -> None:
     "jwks",
     multiple=True,
     metavar="POOL_ID_OR_ARN=PATH",
-    help="JWKS file that Cognito user pool authorizers verify this pool's tokens with.",
+    help="JWKS file that Cognito user pool authorizers (REST) and JWT authorizers (HTTP APIs: issuer URL, "
+    "its last path part or the authorizer name) verify tokens with.",
 )
 @click.option(
     "--credentials",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Access keys (ini, like ~/.aws/credentials) that AWS_IAM methods accept SigV4 signatures of.",
+)
+@click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP)
+@click.option(
+    "--no-prewarm",
+    is_flag=True,
+    help="Start no execution environment before the first invocation (measure cold starts).",
+)
+@_exposure_options
+@click.option(
+    "--no-console-token",
+    is_flag=True,
+    help="Serve the console without the token of its URL (only with a loopback --host).",
 )
 def start(
     template: Path,
@@ -105,6 +162,7 @@ def start(
     dynamodb_port: int,
     aws_port: int,
     console_port: int,
+    function_url_port: int,
     iam_mode: str,
     record_access: bool,
     data_dir: Path | None,
@@ -116,11 +174,23 @@ def start(
     no_reload: bool,
     jwks: tuple[str, ...],
     credentials: Path | None,
+    layers: tuple[str, ...],
+    no_prewarm: bool,
+    allowed_hosts: tuple[str, ...],
+    allow_origins: tuple[str, ...],
+    no_console_token: bool,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
-    from serverlite.app import StartupError, serve
+    from serverlite.embedded_dynamodb import StartupError
+    from serverlite.endpoint_policy import is_loopback
     from serverlite.template.errors import TemplateError
 
+    _endpoint_policy_args(allowed_hosts, allow_origins)
+    if no_console_token and not is_loopback(host):
+        raise click.UsageError(
+            f"--no-console-token needs a loopback --host: on {host} the console is reachable from the "
+            "network and its token is what keeps others out"
+        )
     template = template.resolve()
     if not template.is_file():
         raise click.ClickException(f"{template}: template not found")
@@ -133,6 +203,7 @@ def start(
             dynamodb_port=dynamodb_port,
             aws_port=aws_port,
             console_port=console_port,
+            function_url_port=function_url_port,
             iam_mode=iam_mode,
             record_access=record_access,
             region=region,
@@ -143,13 +214,36 @@ def start(
             hot_reload=not no_reload,
             jwks=dict(parse_jwks(j) for j in jwks),
             credentials=credentials.resolve() if credentials else None,
+            layers=dict(parse_layer(layer) for layer in layers),
+            prewarm=not no_prewarm,
+            allowed_hosts=allowed_hosts,
+            allow_origins=allow_origins,
+            console_token=not no_console_token,
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     try:
-        run_until_stopped(lambda stop: serve(config, stop=stop))
+        run_until_stopped(lambda stop: _serve(config, stop))
     except (TemplateError, StartupError) as error:
         raise click.ClickException(str(error)) from None
+
+
+async def _serve(config: Config, stop: asyncio.Event) -> None:
+    """The embedded DynamoDB server is started first: it boots while the rest of serverlite is imported."""
+    from serverlite.embedded_dynamodb import spawn_dynamodb
+
+    dynamodb = None
+    if not config.dynamodb_endpoint:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        dynamodb = spawn_dynamodb(config)
+        await dynamodb.started()
+    try:
+        from serverlite.app import serve
+
+        await serve(config, stop=stop, dynamodb=dynamodb)
+    finally:
+        if dynamodb is not None:
+            await dynamodb.abandon()  # a no-op once serve has stopped it; a kill if start-up failed early
 
 
 _LOCAL_OPTIONS = [
@@ -163,6 +257,7 @@ _LOCAL_OPTIONS = [
     click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path)),
     click.option("--region", default="us-east-1", show_default=True),
     click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values."),
+    click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP),
 ]
 
 
@@ -175,7 +270,12 @@ def _local_options(function: t.Callable[..., None]) -> t.Callable[..., None]:
 
 def _local_config(options: dict[str, t.Any]) -> Config:
     template = Path(options["template"]).resolve()
+    try:
+        layers = dict(parse_layer(layer) for layer in options["layers"])
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--layer") from None
     return Config(
+        layers=layers,
         template=template,
         data_dir=(options["data_dir"] or template.parent / ".serverlite").resolve(),
         dynamodb_port=options["dynamodb_port"],
@@ -225,7 +325,7 @@ def invoke(function_name: str, event_file: t.BinaryIO | None, **options: t.Any) 
 @click.option("--header", "-H", "headers", multiple=True, metavar="'name:value'", help="A request header.")
 @click.option("--query", metavar="STRING", help="Query string, e.g. 'table=Music&artist=x'.")
 @click.option("--body", metavar="TEXT", help="Request body.")
-@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option("--api", metavar="ID|NAME", help="The REST or HTTP API, when the template has several.")
 @_local_options
 def test_invoke(
     method: str,
@@ -236,11 +336,14 @@ def test_invoke(
     api: str | None,
     **options: t.Any,
 ) -> None:
-    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened."""
+    """The API console's method Test: run METHOD PATH (no stage) through the API and show what happened.
+
+    For an HTTP API, PATH is matched against its routes (authorizers are not run)."""
     import json
 
     from serverlite.app import test_invoke_once
     from serverlite.gateway.errors import MissingAuthenticationToken
+    from serverlite.gateway.v2.errors import NotFound
 
     pairs = []
     for header in headers:
@@ -261,6 +364,8 @@ def test_invoke(
         result = _run_local(coroutine)
     except MissingAuthenticationToken:
         raise click.ClickException(f"no method {method.upper()} on resource {path}") from None
+    except NotFound:
+        raise click.ClickException(f"no route matches {method.upper()} {path}") from None
     except LookupError as error:
         raise click.ClickException(str(error)) from None
     shown = {
@@ -280,7 +385,7 @@ def test_invoke(
 
 @main.command()
 @_template_option(exists=True)
-@click.option("--api", metavar="ID|NAME", help="The REST API, when the template has several.")
+@click.option("--api", metavar="ID|NAME", help="The REST or HTTP API, when the template has several.")
 @click.option(
     "--stage", metavar="NAME", help="Stage whose base path prefixes the paths [default: the template's own]."
 )
@@ -288,16 +393,23 @@ def test_invoke(
     "--server", "server_url", default="http://127.0.0.1:3000", show_default=True, help="Gateway URL."
 )
 def openapi(template: Path, api: str | None, stage: str | None, server_url: str) -> None:
-    """Print an OpenAPI 3 document (JSON) of a REST API of the template."""
+    """Print an OpenAPI 3 document (JSON) of a REST or HTTP API of the template."""
     import json
 
     from serverlite.gateway.openapi import default_stage, openapi_document, select_api
+    from serverlite.gateway.v2.openapi import http_api_document, select_http_api
     from serverlite.template.errors import TemplateError
     from serverlite.template.load import load_application
 
     try:
-        chosen = select_api(load_application(template.resolve()).rest_apis, api)
-        document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
+        application = load_application(template.resolve())
+        http_api = select_http_api(application.http_apis, api)
+        if http_api is not None and (api is not None or not application.rest_apis):
+            chosen_stage = stage or next(iter(http_api.stages), "$default")
+            document = http_api_document(http_api, chosen_stage, server_url=server_url)
+        else:
+            chosen = select_api(application.rest_apis, api)
+            document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
     except (TemplateError, LookupError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(document, indent=2))
@@ -409,6 +521,9 @@ def _function_roles(template: Path) -> dict[str, tuple[str, list[t.Any]]]:
     type=click.Choice(["off", "warn", "enforce"]),
     help="Checks of calls signed by role sessions; warn logs would-be denials [default: the map's mode].",
 )
+@_exposure_options
+# Started by `serverlite start`, which says itself what a non-loopback --host exposes.
+@click.option("--embedded", is_flag=True, hidden=True)
 def dynamodb(
     host: str,
     port: int,
@@ -418,10 +533,15 @@ def dynamodb(
     region: str,
     iam_credentials: Path | None,
     iam_mode: str | None,
+    allowed_hosts: tuple[str, ...],
+    allow_origins: tuple[str, ...],
+    embedded: bool,
 ) -> None:
     """Run the DynamoDB server alone."""
     from serverlite.dynamodb.server import run
+    from serverlite.endpoint_policy import EndpointPolicy
 
+    _endpoint_policy_args(allowed_hosts, allow_origins)
     if not in_memory:
         data_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -433,6 +553,8 @@ def dynamodb(
             region=region,
             iam_credentials=iam_credentials.resolve() if iam_credentials else None,
             iam_mode=iam_mode,
+            policy=EndpointPolicy.create(host, allowed_hosts, allow_origins),
+            warn_exposure=not embedded,
         )
     except OSError as error:
         raise click.ClickException(f"DynamoDB cannot listen on {host}:{port}: {error.strerror}") from None

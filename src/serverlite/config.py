@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "parse_jwks", "parse_parameter_overrides", "parse_vpc"]
+__all__ = ["Config", "parse_jwks", "parse_layer", "parse_parameter_overrides", "parse_vpc"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Config:
     dynamodb_port: int = 8000
     aws_port: int = 3001
     console_port: int = 3002
+    function_url_port: int = 3010  # the first function URL's; the next ones follow (0: free ports)
     iam_mode: str = "enforce"  # off | warn | enforce: how function calls to DynamoDB are checked
     record_access: bool = False  # append what functions' DynamoDB calls used to <data dir>/iam/access.jsonl
     region: str = "us-east-1"
@@ -33,6 +34,16 @@ class Config:
     jwks: Mapping[str, Path] = field(default_factory=dict)
     # ini file of SigV4 keys for AWS_IAM methods (`--credentials`), like ~/.aws/credentials.
     credentials: Path | None = None
+    # One environment per function is initialised right after start (`--no-prewarm`: cold first requests).
+    prewarm: bool = True
+    # Layer version ARN -> local folder standing in for it (`--layer ARN=DIR`).
+    layers: Mapping[str, Path] = field(default_factory=dict)
+    # Host names and page origins serverlite's own endpoints answer besides the defaults
+    # (`--allowed-host`, `--allow-origin`; serverlite.endpoint_policy).
+    allowed_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()
+    # Whether the console's API needs the token printed with its URL (`--no-console-token`: loopback only).
+    console_token: bool = True
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:
@@ -58,6 +69,17 @@ def parse_vpc(text: str) -> tuple[str, tuple[str, ...]]:
     if not sep or not vpc.startswith("vpc") or not cidrs:
         raise ValueError(f"expected vpc-ID=CIDR[,CIDR], got {text!r}")
     return vpc, tuple(c.strip() for c in cidrs.split(",") if c.strip())
+
+
+def parse_layer(text: str) -> tuple[str, Path]:
+    """`arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION=DIR` -> (ARN, absolute folder)."""
+    arn, sep, path = text.rpartition("=")
+    if not sep or not arn.startswith("arn:") or ":layer:" not in arn or not path:
+        raise ValueError(f"expected LAYER_VERSION_ARN=DIR, got {text!r}")
+    folder = Path(path).resolve()
+    if not folder.is_dir():
+        raise ValueError(f"--layer {arn}: {folder} is not a folder")
+    return arn, folder
 
 
 def parse_jwks(text: str) -> tuple[str, Path]:

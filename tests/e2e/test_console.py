@@ -16,6 +16,8 @@ from tests.functional.console.stack import ConsoleStack
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
+# Assertions wait up to 30 s (Playwright's default is 5 s): a loaded machine may need that for a cold start.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google's hosts, which this closed
@@ -75,7 +77,7 @@ def _no_horizontal_overflow(page) -> None:
 
 def test_the_tutorial_in_the_console(stack, browser, shots):
     page = _page(browser, WIDE)
-    page.goto(stack.url + "/")
+    page.goto(stack.page())
     expect(page.get_by_role("heading", name="Local stack")).to_be_visible()
     page.screenshot(path=shots / "wide-home.png")
 
@@ -209,7 +211,7 @@ def test_every_page_fits_a_phone(stack, browser, shots):
         "logs": "#/logs/%2Faws%2Flambda%2FDemoHandleItem",
     }
     for name, fragment in pages.items():
-        page.goto(f"{stack.url}/{fragment}")
+        page.goto(stack.page(fragment))
         expect(page.locator("main h1")).to_be_visible()
         if name == "api-method":
             page.get_by_role("link", name=f"PUT {TABLE_PATH}").click()
@@ -227,7 +229,7 @@ def test_every_page_fits_a_phone(stack, browser, shots):
 
 def test_keyboard_only_and_labelled_fields(stack, browser):
     page = _page(browser, WIDE)
-    page.goto(stack.url + "/")
+    page.goto(stack.page())
     expect(page.get_by_role("heading", name="Local stack")).to_be_visible()
     # Tab order starts with the skip link, then the brand, then the service navigation.
     page.keyboard.press("Tab")
@@ -236,6 +238,10 @@ def test_keyboard_only_and_labelled_fields(stack, browser):
     page.keyboard.press("Tab")
     expect(
         page.get_by_role("navigation", name="Services").get_by_role("link", name="API Gateway")
+    ).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(
+        page.get_by_role("navigation", name="Services").get_by_role("link", name="HTTP APIs")
     ).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -265,7 +271,7 @@ def test_keyboard_only_and_labelled_fields(stack, browser):
         "#/tables/Songs",
         "#/logs/DemoRESTAPI",
     ):
-        page.goto(f"{stack.url}/{fragment}")
+        page.goto(stack.page(fragment))
         expect(page.locator("main h1")).to_be_visible()
         if fragment.startswith("#/apis"):
             page.get_by_role("link", name=f"GET {ITEM_PATH}").click()
@@ -276,7 +282,7 @@ def test_keyboard_only_and_labelled_fields(stack, browser):
 
 def test_live_tail_shows_new_events(stack, browser):
     page = _page(browser, WIDE)
-    page.goto(f"{stack.url}/#/logs/DemoRESTAPI")
+    page.goto(stack.page("#/logs/DemoRESTAPI"))
     page.get_by_label("Filter pattern").fill("404")
     page.get_by_role("button", name="Start live tail").click()
     expect(page.get_by_role("button", name="Stop live tail")).to_have_attribute("aria-pressed", "true")

@@ -70,3 +70,40 @@ def test_inline_code_code_beside_the_template_and_a_trailing_slash(start_serverl
     status, body = _get(server.port, "/Prod/nothing")
     assert (status, json.loads(body)) == (403, {"message": "Missing Authentication Token"})
     assert (tmp_path / "data" / "inline" / "Inline" / "index.py").read_text().startswith("import os\n")
+
+
+WITH_A_QUEUE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.11
+      Handler: index.handler
+      InlineCode: |
+        def handler(event, context):
+            return {"statusCode": 200, "body": "served"}
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: {Queue: !GetAtt Jobs.Arn}
+        Get:
+          Type: Api
+          Properties: {Path: /work, Method: get}
+  Jobs:
+    Type: AWS::SQS::Queue
+"""
+
+
+def test_what_is_not_emulated_is_listed_at_start_and_the_rest_served(start_serverlite, tmp_path: Path):
+    template = tmp_path / "template.yaml"
+    template.write_text(WITH_A_QUEUE)
+    server = start_serverlite("--template", str(template)).wait_ready()
+    assert (
+        f"{template}:13: resource 'Worker': event 'Jobs' (SQS) is not emulated: the queue never triggers it; "
+        "the function still runs on API calls and serverlite invoke"
+    ) in server.lines
+    assert (
+        f"{template}:19: resource 'Jobs': AWS::SQS::Queue is not emulated: serverlite does not emulate this service"
+    ) in server.lines
+    assert _get(server.port, "/Prod/work") == (200, "served")

@@ -51,7 +51,10 @@ def test_time_to_live_of_the_template_is_enabled_and_kept_across_restarts(start_
     data = tmp_path / "data"
     for _ in range(2):  # the second start finds the table and its TTL already there
         server = start_serverlite("--template", str(template), data_dir=data).wait_ready()
-        assert "Not emulated: Alerts (AWS::SNS::Topic)" in server.lines
+        assert (
+            f"{template}:20: resource 'Alerts': AWS::SNS::Topic is not emulated: serverlite does not emulate this "
+            "service" in server.lines
+        )
         client = _client(server.dynamodb_port)
         assert client.describe_time_to_live(TableName="Sessions")["TimeToLiveDescription"] == {
             "TimeToLiveStatus": "ENABLED",

@@ -38,6 +38,10 @@ class ConsoleState:
     #: Recent invocations; pass the same object to `RecentInvocations.wrap` for the gateway's invoker
     #: so requests through the API are listed too.
     recent: RecentInvocations = dataclasses.field(default_factory=RecentInvocations)
+    #: `HttpGateway.test_invoke` for the HTTP APIs' route Test; None hides it.
+    test_invoke_http: TestInvoke | None = None
+    #: Function URL logical id -> the local URL it is served at.
+    function_urls: cabc.Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 #: Where `create_app` keeps the state on the aiohttp application.

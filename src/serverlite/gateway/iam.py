@@ -112,11 +112,18 @@ class SigV4Verifier:
     """Checks SigV4 `Authorization` headers."""
 
     def __init__(
-        self, credentials: Mapping[str, LocalCredential], region: str, clock: Clock = time.time
+        self,
+        credentials: Mapping[str, LocalCredential],
+        region: str,
+        clock: Clock = time.time,
+        *,
+        service: str = _SERVICE,
     ) -> None:
+        """`service`: what the credential scope must name (`execute-api`; `lambda` for function URLs)."""
         self._credentials = dict(credentials)
         self._region = region
         self._clock = clock
+        self._service = service
 
     def verify(self, request: GatewayRequest) -> LocalCredential:
         """The signer's credential; raises a 403 GatewayError."""
@@ -127,8 +134,8 @@ class SigV4Verifier:
         credential = self._credentials.get(parsed.access_key_id)
         if credential is None:
             raise UnrecognizedClient()
-        if parsed.service != _SERVICE:
-            raise SignatureRejected(f"Credential should be scoped to correct service: '{_SERVICE}'. ")
+        if parsed.service != self._service:
+            raise SignatureRejected(f"Credential should be scoped to correct service: '{self._service}'. ")
         if parsed.region != self._region:
             raise SignatureRejected("Credential should be scoped to a valid region. ")
         timestamp = request.header("X-Amz-Date") or ""

@@ -25,7 +25,13 @@ from serverlite.gateway.errors import (
 )
 from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.messages import GatewayResponse
-from serverlite.runtime.invoker import FunctionNotFound, FunctionThrottled, InvocationResult, Invoker
+from serverlite.runtime.invoker import (
+    FunctionNotFound,
+    FunctionThrottled,
+    InvocationResult,
+    Invoker,
+    PayloadTooLarge,
+)
 
 __all__ = [
     "ProxyOutcome",
@@ -116,6 +122,13 @@ async def invoke_function(
         raise EndpointTimeout("Execution failed due to a timeout error") from None
     except FunctionNotFound:
         raise InternalServerError(f"Function not found: {function}") from None
+    except PayloadTooLarge:
+        # Lambda refuses an event over 6 MB with 413: the client gets 500, as for other invocation failures.
+        if log is not None:
+            log.add(
+                f"Lambda invocation failed with status: 413. Lambda request id: {uuid.uuid4()}", error=True
+            )
+        raise InternalServerError("Execution failed due to configuration error: Request too large") from None
     except FunctionThrottled:
         # Reference 2.5: Lambda's 429 is a 500 for the client, "Rate Exceeded." in the execution log.
         if log is not None:

@@ -58,11 +58,14 @@ def execution_log_group(api_id: str, stage: str) -> str:
     return f"API-Gateway-Execution-Logs_{api_id}/{stage}"
 
 
-def render_access_log(log_format: str, values: Mapping[str, object]) -> str:
-    """Substitute `$context.x.y` variables; unknown or empty ones become `-` (reference 5.1)."""
+def render_access_log(
+    log_format: str, values: Mapping[str, object], known: frozenset[str] = KNOWN_VARIABLES
+) -> str:
+    """Substitute `$context.x.y` variables; unknown or empty ones become `-` (reference 5.1). `known`: the
+    variable names of the API kind (REST's by default; HTTP APIs pass theirs)."""
 
     def substitute(match: re.Match[str]) -> str:
-        name = _known_prefix(match.group(1))
+        name = _known_prefix(match.group(1), known)
         value = values.get(name)
         tail = match.group(1)[len(name) :]
         return ("-" if value is None or value == "" else str(value)) + tail
@@ -70,16 +73,14 @@ def render_access_log(log_format: str, values: Mapping[str, object]) -> str:
     return _VARIABLE.sub(substitute, log_format)
 
 
-def _known_prefix(text: str) -> str:
+def _known_prefix(text: str, known: frozenset[str]) -> str:
     """`status.` in running text is `status` then a dot: the longest known variable name wins."""
-    if text.startswith(_FAMILIES) or (
-        text.startswith("authorizer.") and text.rstrip(".") not in KNOWN_VARIABLES
-    ):
+    if text.startswith(_FAMILIES) or (text.startswith("authorizer.") and text.rstrip(".") not in known):
         return text.rstrip(".")
     name = text
-    while name not in KNOWN_VARIABLES and "." in name:
+    while name not in known and "." in name:
         name = name.rsplit(".", 1)[0]
-    return name if name in KNOWN_VARIABLES else text.rstrip(".")
+    return name if name in known else text.rstrip(".")
 
 
 def method_setting(stage: Stage, resource_path: str, http_method: str) -> MethodSetting | None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import typing as t
 from dataclasses import dataclass, field
 
-__all__ = ["GatewayRequest", "GatewayResponse"]
+if t.TYPE_CHECKING:
+    from serverlite.gateway.errors import GatewayError
+
+__all__ = ["GatewayCore", "GatewayRequest", "GatewayResponse"]
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,15 @@ class GatewayResponse:
         """Whether a header of that name (any casing) is set."""
         lowered = name.lower()
         return any(key.lower() == lowered for key, _ in self.headers)
+
+
+class GatewayCore(t.Protocol):
+    """What the HTTP adapter serves: the REST gateway, the HTTP API gateway, a function URL, the front."""
+
+    async def handle(self, request: GatewayRequest) -> GatewayResponse:
+        """Answer one request; never raises."""
+        ...
+
+    def reject(self, error: GatewayError, request: GatewayRequest) -> GatewayResponse:
+        """Answer a request the adapter refused before reading it."""
+        ...

@@ -18,8 +18,8 @@ from http import HTTPStatus
 from aiohttp import web
 
 from serverlite.gateway.errors import GatewayError, RequestTooLarge
-from serverlite.gateway.gateway import MAX_PAYLOAD_BYTES, Gateway
-from serverlite.gateway.messages import GatewayRequest, GatewayResponse
+from serverlite.gateway.gateway import MAX_PAYLOAD_BYTES
+from serverlite.gateway.messages import GatewayCore, GatewayRequest, GatewayResponse
 
 __all__ = ["GatewayServer", "HeadersTooLarge", "RequestTimeout", "UriTooLong"]
 
@@ -66,11 +66,11 @@ class RequestTimeout(GatewayError):
 
 
 class GatewayServer:
-    """Serves a `Gateway` on host:port."""
+    """Serves a gateway core (REST APIs, HTTP APIs, a function URL) on host:port."""
 
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: GatewayCore,
         host: str,
         port: int,
         *,

@@ -47,6 +47,9 @@ class RuntimeSettings:
     # even under steady traffic; without that, awslambdaric's per-invocation os.environ["_X_AMZN_TRACE_ID"]
     # (glibc setenv keeps every old value, ~110 bytes each) would grow a busy worker without bound.
     max_invocations: int = 20_000
+    # The runtime hop: "pipe" (awslambdaric with serverlite's socket client, runtime/pipe_api.py) or
+    # "http" (awslambdaric's own client against a Runtime API listener, runtime/runtime_api.py).
+    runtime_transport: str = "pipe"
 
 
 def new_log_stream_name(now: dt.datetime | None = None) -> str:

@@ -8,7 +8,25 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["exit_error", "out_of_memory_error", "timeout_error"]
+__all__ = [
+    "RESPONSE_LIMIT",
+    "RUNTIME_API_TOO_LARGE",
+    "exit_error",
+    "out_of_memory_error",
+    "response_too_large_error",
+    "timeout_error",
+]
+
+#: The largest response a synchronous invocation may return, in bytes (Lambda quotas: 6 MB; the number is
+#: the one Lambda's messages give).
+RESPONSE_LIMIT = 6_291_556
+#: What the Runtime API answers (413) to a runtime posting a larger response, as observed on Lambda:
+#: e.g. https://github.com/anomalyco/console/issues/63 ("Failed to post handler success response. Http
+#: response code: 413. {...}").
+RUNTIME_API_TOO_LARGE = (
+    b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).",'
+    b'"errorType":"RequestEntityTooLarge"}'
+)
 
 
 def timeout_error(request_id: str, timeout_seconds: float) -> bytes:
@@ -35,6 +53,16 @@ def out_of_memory_error(request_id: str, reason: str) -> bytes:
     """The payload when the function used more than its MemorySize and was killed."""
     return _payload(
         "Runtime.OutOfMemory", f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+    )
+
+
+def response_too_large_error() -> bytes:
+    """The invocation's payload when the function returned more than RESPONSE_LIMIT bytes: the caller gets
+    `Function.ResponseSizeTooLarge` (observed on Lambda, e.g. a 502 through API Gateway: "502
+    Function.ResponseSizeTooLarge, maximum allowed payload size (6291556 bytes)")."""
+    return _payload(
+        "Function.ResponseSizeTooLarge",
+        f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
     )
 
 

@@ -16,7 +16,7 @@ import json
 import typing as t
 from urllib.parse import parse_qs, unquote
 
-from serverlite.runtime.invoker import FunctionNotFound, FunctionThrottled
+from serverlite.runtime.invoker import FunctionNotFound, FunctionThrottled, PayloadTooLarge
 from serverlite.runtime.lambda_service import LambdaService
 
 __all__ = ["INVOKE_PATH_PREFIX", "LambdaInvokeApi"]
@@ -77,6 +77,11 @@ class LambdaInvokeApi:
             return _error(400, "InvalidParameterValueException", f"Unsupported invocation type {kind}")
         try:
             result = await self._service.invoke(name, event, client_context=context, throttle=True)
+        except PayloadTooLarge as error:
+            # 413 (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html lists it as
+            # RequestTooLargeException); the type Lambda sends is RequestEntityTooLargeException, e.g.
+            # https://github.com/faultline/faultline/issues/12 ("... byte payload is too large for the ...").
+            return _error(413, "RequestEntityTooLargeException", str(error))
         except FunctionThrottled:
             # https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html: TooManyRequestsException, 429.
             body = {

@@ -8,7 +8,17 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-__all__ = ["FunctionNotFound", "FunctionThrottled", "InvocationResult", "Invoker"]
+__all__ = [
+    "REQUEST_LIMIT",
+    "FunctionNotFound",
+    "FunctionThrottled",
+    "InvocationResult",
+    "Invoker",
+    "PayloadTooLarge",
+]
+
+#: The largest event a synchronous invocation accepts, in bytes (Lambda quotas: 6 MB).
+REQUEST_LIMIT = 6_291_456
 
 
 class FunctionNotFound(LookupError):
@@ -22,6 +32,16 @@ class FunctionThrottled(Exception):
     `ReservedFunctionConcurrentInvocationLimitExceeded` ("Rate Exceeded."), rather than queueing it
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
     """
+
+
+class PayloadTooLarge(Exception):
+    """The event is larger than REQUEST_LIMIT: Lambda refuses a synchronous invocation with 413
+    RequestEntityTooLargeException."""
+
+    def __init__(self, size: int) -> None:
+        invocation = "the RequestResponse invocation type"
+        super().__init__(f"{size} byte payload is too large for {invocation} (limit {REQUEST_LIMIT} bytes)")
+        self.size = size
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,8 @@ class Invoker(t.Protocol):
         client_context: str | None = None,
         throttle: bool = False,
     ) -> InvocationResult:
-        """Run `function` (name or logical id) with the JSON `event`; raises FunctionNotFound.
+        """Run `function` (name or logical id) with the JSON `event`; raises FunctionNotFound, and
+        PayloadTooLarge for an event over REQUEST_LIMIT bytes.
 
         `throttle`: a synchronous caller is refused (FunctionThrottled) instead of waiting when the
         function's reserved concurrency is in use, as Lambda does.

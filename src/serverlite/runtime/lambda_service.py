@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import secrets
 import sys
 import time
 import typing as t
+import uuid
 from collections.abc import Mapping
+from pathlib import Path
 
 from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.invoker import FunctionNotFound, InvocationResult
+from serverlite.runtime.invoker import REQUEST_LIMIT, FunctionNotFound, InvocationResult, PayloadTooLarge
+from serverlite.runtime.launch import WorkerImage
 from serverlite.runtime.pool import FunctionPool
 from serverlite.runtime.worker import ExecutionEnvironment, OutputSink
 from serverlite.template.model import Function
@@ -30,17 +35,36 @@ def terminal_output(
     out.flush()
 
 
+# A build failure is a local problem, not one of Lambda's error types.
+BUILD_FAILED = "Serverlite.BuildFailed"
+
+Rebuild = t.Callable[[Function], tuple[WorkerImage, str | None]]
+"""Prepares a function's worker image again (its requirements changed): (image, build failure or None)."""
+
+
 class LambdaService:
-    """Implements `Invoker` for the functions of one application."""
+    """Implements `Invoker` for the functions of one application.
+
+    `images` says what each function's workers run (by logical id; default: serverlite's own interpreter);
+    `failures` holds the build failure of functions whose dependencies could not be installed: their
+    invocations fail with it. `rebuild` is called when a function's `requirements.txt` changes.
+    """
 
     def __init__(
         self,
         functions: Mapping[str, Function],
         settings: RuntimeSettings,
         output: OutputSink = terminal_output,
+        *,
+        images: Mapping[str, WorkerImage] | None = None,
+        failures: Mapping[str, str] | None = None,
+        rebuild: Rebuild | None = None,
     ) -> None:
         self._settings = settings
         self._output = output
+        self._images = dict(images or {})
+        self._failures = dict(failures or {})
+        self._rebuild = rebuild
         self._pools: dict[str, FunctionPool] = {}
         for function in functions.values():
             limit = min(function.reserved_concurrency or settings.max_concurrency, settings.max_concurrency)
@@ -53,6 +77,40 @@ class LambdaService:
 
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_watching = asyncio.Event()
+
+    async def prewarm(self, at_once: int | None = None) -> None:
+        """Initialise one environment per function in the background, `at_once` at a time (default: the
+        number of CPUs), in template order; functions whose build failed are skipped. Returns once the
+        first ones are spawned (their INIT goes on in their own processes)."""
+        pools = [
+            pool
+            for pool in dict.fromkeys(self._pools.values())
+            if pool.function.logical_id not in self._failures
+        ]
+        at_once = at_once or max(1, (os.cpu_count() or 1) - 1)
+        first = asyncio.get_running_loop().create_future()
+        self._tasks.append(asyncio.ensure_future(self._prewarm(pools, at_once, first)))
+        await asyncio.wait({first}, timeout=5.0)
+
+    async def _prewarm(self, pools: list[FunctionPool], at_once: int, first: asyncio.Future[None]) -> None:
+        slots = asyncio.Semaphore(at_once)
+        waiting = min(at_once, len(pools))
+
+        async def one(pool: FunctionPool) -> None:
+            nonlocal waiting
+            async with slots:
+                try:
+                    env = await pool.prewarm()
+                finally:
+                    waiting -= 1
+                    if waiting <= 0 and not first.done():
+                        first.set_result(None)
+                if env is not None:
+                    await env.initialized(self._settings.init_timeout)
+
+        if not pools:
+            first.set_result(None)
+        await asyncio.gather(*(one(pool) for pool in pools), return_exceptions=True)
 
     def start(self) -> None:
         """Start the background work: reaping idle environments and, if enabled, hot reload."""
@@ -82,7 +140,23 @@ class LambdaService:
         async for changes in watchfiles.awatch(
             *folders, watch_filter=interesting, stop_event=self._stop_watching, debounce=50, step=10
         ):
-            self.code_changed([path for _, path in changes])
+            paths = [path for _, path in changes]
+            await self._rebuild_changed(paths)
+            self.code_changed(paths)
+
+    async def _rebuild_changed(self, paths: t.Sequence[str]) -> None:
+        """Build again the dependencies of functions whose `requirements.txt` is among `paths`."""
+        if self._rebuild is None:
+            return
+        for pool in set(self._pools.values()):
+            requirements = str((pool.function.code_dir / "requirements.txt").resolve())
+            if requirements in paths and Path(requirements).is_file():
+                function = pool.function
+                image, failure = await asyncio.to_thread(self._rebuild, function)
+                self._images[function.logical_id] = image
+                self._failures.pop(function.logical_id, None)
+                if failure is not None:
+                    self._failures[function.logical_id] = failure
 
     def code_changed(self, paths: t.Sequence[str]) -> list[str]:
         """Recycle the pools whose code folder holds one of `paths`; returns their function names."""
@@ -97,7 +171,8 @@ class LambdaService:
         return recycled
 
     def _spawn(self, function: Function) -> ExecutionEnvironment:
-        return ExecutionEnvironment(function, self._settings, self._output)
+        image = self._images.get(function.logical_id) or WorkerImage(python=self._settings.python)
+        return ExecutionEnvironment(function, self._settings, self._output, image)
 
     def pool(self, function: str) -> FunctionPool:
         """The pool of a function by name or logical id; raises FunctionNotFound."""
@@ -117,6 +192,11 @@ class LambdaService:
     ) -> InvocationResult:
         """Run `function` with `event` (JSON bytes); see `Invoker.invoke` for `throttle`."""
         pool = self.pool(function)
+        if len(event) > REQUEST_LIMIT:
+            raise PayloadTooLarge(len(event))
+        failure = self._failures.get(pool.function.logical_id)
+        if failure is not None:
+            return _build_failed(failure)
         return await pool.invoke(
             event, trace_id=trace_id or new_trace_id(), client_context=client_context, throttle=throttle
         )
@@ -129,6 +209,20 @@ class LambdaService:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         pools: set[FunctionPool] = set(self._pools.values())
         await asyncio.gather(*(pool.close() for pool in pools), return_exceptions=True)
+
+
+def _build_failed(message: str) -> InvocationResult:
+    """The function's dependencies could not be installed: every invocation fails with why."""
+    payload = {"errorMessage": message, "errorType": BUILD_FAILED, "requestId": "", "stackTrace": []}
+    request_id = str(uuid.uuid4())
+    payload["requestId"] = request_id
+    return InvocationResult(
+        request_id=request_id,
+        payload=json.dumps(payload).encode(),
+        function_error="Unhandled",
+        error_type=BUILD_FAILED,
+        error_message=message,
+    )
 
 
 def new_trace_id(now: float | None = None) -> str:

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from serverlite.runtime.bootstrap import PIPE_RUNTIME
 from serverlite.runtime.context import RuntimeSettings, lambda_environment
+from serverlite.runtime.pipe_api import FD_VARIABLE
 from serverlite.template.model import Function
 
 __all__ = ["INLINE_FILE", "ProcessSpec", "WorkerImage", "task_root", "worker_process"]
@@ -52,6 +54,7 @@ class ProcessSpec:
     argv: tuple[str, ...]
     cwd: Path
     env: Mapping[str, str]
+    pass_fds: tuple[int, ...] = ()
 
 
 def task_root(function: Function, data_dir: Path) -> Path:
@@ -80,8 +83,12 @@ def worker_process(
     runtime_api: str,
     log_stream: str,
     tmp_dir: Path,
+    runtime_fd: int | None = None,
 ) -> ProcessSpec:
-    """The command, folder and environment of one worker of `function`."""
+    """The command, folder and environment of one worker of `function`.
+
+    With `runtime_fd` the worker runs awslambdaric over the socket it inherits as that descriptor
+    (runtime/pipe_api.py); without, awslambdaric's own HTTP client talks to `runtime_api`."""
     root = task_root(function, settings.data_dir)
     env = lambda_environment(
         function,
@@ -94,5 +101,9 @@ def worker_process(
     )
     env["PYTHONPATH"] = ":".join(str(path) for path in (root, *image.import_path))
     flags = ("-S",) if image.isolated else ()
-    argv = (image.python, *flags, "-m", "awslambdaric", function.handler)
-    return ProcessSpec(argv=argv, cwd=root, env=env)
+    if runtime_fd is None:
+        argv = (image.python, *flags, "-m", "awslambdaric", function.handler)
+        return ProcessSpec(argv=argv, cwd=root, env=env)
+    env[FD_VARIABLE] = str(runtime_fd)
+    argv = (image.python, *flags, str(PIPE_RUNTIME), function.handler)
+    return ProcessSpec(argv=argv, cwd=root, env=env, pass_fds=(runtime_fd,))

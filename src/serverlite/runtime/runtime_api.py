@@ -18,7 +18,7 @@ import json
 import typing as t
 from dataclasses import dataclass
 
-__all__ = ["Delivery", "RuntimeApiServer", "RuntimeApiSession"]
+__all__ = ["Delivery", "ResponseTooLarge", "RuntimeApiServer", "RuntimeApiSession"]
 
 _PREFIX = "/2018-06-01/runtime/"
 _ERROR_TYPE_HEADER = "lambda-runtime-function-error-type"
@@ -28,6 +28,15 @@ _INVALID_ID = json.dumps({"errorMessage": "Invalid request ID", "errorType": "In
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 404: "Not Found", 413: "Payload Too Large"}
 _MAX_HEAD = 64 * 1024
 _MAX_BODY = 64 * 1024 * 1024
+
+
+class ResponseTooLarge(Exception):
+    """The runtime posted a response over Lambda's limit: the invocation has failed with
+    Function.ResponseSizeTooLarge, and the runtime is answered 413 with `body`."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__("response too large")
+        self.body = body
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,13 @@ class RuntimeApiSession(t.Protocol):
         """Wait for the next invocation (the runtime's long poll)."""
         ...
 
+    def take_next(self, taker: t.Callable[[Delivery], None]) -> None:
+        """The same without a task: `taker` receives the next invocation when there is one."""
+        ...
+
     def post_response(self, request_id: str, payload: bytes) -> bool:
-        """The function returned `payload`; False if `request_id` is not the current invocation."""
+        """The function returned `payload`; False if `request_id` is not the current invocation;
+        raises ResponseTooLarge."""
         ...
 
     def post_error(self, request_id: str, payload: bytes, error_type: str | None) -> bool:
@@ -120,7 +134,10 @@ class RuntimeApiServer:
         if len(parts) != 3 or parts[0] != "invocation" or request.method != "POST":
             return 404, {}, _NOT_FOUND
         if parts[2] == "response":
-            accepted = self._session.post_response(parts[1], request.body)
+            try:
+                accepted = self._session.post_response(parts[1], request.body)
+            except ResponseTooLarge as error:
+                return 413, {}, error.body
         elif parts[2] == "error":
             accepted = self._session.post_error(parts[1], request.body, error_type)
         else:

@@ -20,12 +20,20 @@ import uuid
 
 from serverlite.children import die_with_parent
 from serverlite.runtime.context import RuntimeSettings, new_log_stream_name
-from serverlite.runtime.errors import exit_error, out_of_memory_error, timeout_error
+from serverlite.runtime.errors import (
+    RESPONSE_LIMIT,
+    RUNTIME_API_TOO_LARGE,
+    exit_error,
+    out_of_memory_error,
+    response_too_large_error,
+    timeout_error,
+)
 from serverlite.runtime.invoker import InvocationResult
 from serverlite.runtime.launch import WorkerImage, worker_process
 from serverlite.runtime.output import OutputPipe
+from serverlite.runtime.pipe_api import PipeRuntimeApi
 from serverlite.runtime.platform_log import ERROR, SUCCESS, TIMEOUT, PlatformLog
-from serverlite.runtime.runtime_api import Delivery, RuntimeApiServer
+from serverlite.runtime.runtime_api import Delivery, ResponseTooLarge, RuntimeApiServer
 from serverlite.template.model import Function
 
 __all__ = ["ExecutionEnvironment", "OutputSink"]
@@ -54,11 +62,16 @@ class ExecutionEnvironment:
         self._output = output
         self.log_stream = new_log_stream_name()
         self._platform = PlatformLog(function, self.log_stream, self._emit)
-        self._api = RuntimeApiServer(self)
+        self._api: RuntimeApiServer | PipeRuntimeApi = (
+            PipeRuntimeApi(self) if settings.runtime_transport == "pipe" else RuntimeApiServer(self)
+        )
         self._process: asyncio.subprocess.Process | None = None
         self._tmp_dir = settings.data_dir / "tmp" / uuid.uuid4().hex
-        self._pending: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=1)
+        # The hand-off of an event to the runtime: the one waiting, or the runtime's wish for the next one.
+        self._pending: Delivery | None = None
+        self._taker: t.Callable[[Delivery], None] | None = None
         self._current: Delivery | None = None
+        self._request_id: str | None = None  # of the invocation in progress
         self._result: asyncio.Future[tuple[bytes, str | None]] | None = None
         self._init_error: tuple[bytes, str | None] | None = None
         self._started_at = 0.0
@@ -89,6 +102,7 @@ class ExecutionEnvironment:
             runtime_api=self._api.address,
             log_stream=self.log_stream,
             tmp_dir=self._tmp_dir,
+            runtime_fd=self._api.child_fd if isinstance(self._api, PipeRuntimeApi) else None,
         )
         self._started_at = time.monotonic()
         self._platform.init_start(*_runtime_version(self.function.runtime, self._settings.region))
@@ -102,20 +116,39 @@ class ExecutionEnvironment:
                 stdout=self._output_pipe.write_fd,
                 stderr=asyncio.subprocess.STDOUT,
                 preexec_fn=die_with_parent,
+                pass_fds=spec.pass_fds,
             )
         finally:
             await self._output_pipe.start()
+            if isinstance(self._api, PipeRuntimeApi):
+                self._api.spawned()
         self.alive = True
         self._tasks = [asyncio.create_task(self._watch_exit())]
 
     async def invoke(
-        self, event: bytes, *, trace_id: str, client_context: str | None = None
+        self,
+        event: bytes,
+        *,
+        trace_id: str,
+        client_context: str | None = None,
+        cognito_identity: str | None = None,
     ) -> InvocationResult:
-        """Run one invocation to completion, timeout or crash."""
-        request_id = str(uuid.uuid4())
+        """Run one invocation to completion, timeout or crash; `client_context` and `cognito_identity`
+        are the JSON the runtime passes on as `context.client_context` and `context.identity`."""
+        request_id = self._request_id = str(uuid.uuid4())
         loop = asyncio.get_running_loop()
         self._result = loop.create_future()
         cold = not self._initialized.is_set()
+        # The event goes out only once INIT is over and START is written, so that what INIT printed comes
+        # before START and what the handler prints comes after it, in the invocation's log.
+        if cold:
+            if not await self._wait_initialized():
+                await self._drain_output()
+                return self._init_failed(request_id)
+            await self._drain_output()
+        started = time.monotonic()
+        self._log = []
+        self._platform.start(request_id)
         deadline = time.time() + self.function.timeout
         delivery = Delivery(
             request_id=request_id,
@@ -124,14 +157,9 @@ class ExecutionEnvironment:
             function_arn=self.function.arn,
             trace_id=trace_id,
             client_context=client_context,
+            cognito_identity=cognito_identity,
         )
-        await self._pending.put(delivery)
-        if cold and not await self._wait_initialized():
-            await self._drain_output()
-            return self._init_failed(request_id)
-        started = time.monotonic()
-        self._log = []
-        self._platform.start(request_id)
+        self._hand_over(delivery)
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         status = SUCCESS
         try:
@@ -163,6 +191,15 @@ class ExecutionEnvironment:
                 self._platform.init_done(init_ms, ERROR, error_type)
             self._platform.start(request_id)
         return self._finish(request_id, payload, error_type, started=started, status=ERROR)
+
+    async def initialized(self, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) until INIT is over; False if it is not, or the worker died."""
+        waiting = asyncio.ensure_future(self._initialized.wait())
+        try:  # the worker's exit watcher ends when it dies; waiting on it does not cancel it
+            await asyncio.wait({waiting, *self._tasks}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+        return self._initialized.is_set() and self.alive
 
     async def _wait_initialized(self) -> bool:
         assert self._result is not None
@@ -203,6 +240,7 @@ class ExecutionEnvironment:
             self._watchdog = None
         self.last_used = time.monotonic()
         self._current = None
+        self._request_id = None
         self._result = None
         message = _error_message(payload) if error_type else None
         init_ms = self._init_duration_ms if cold else None
@@ -264,8 +302,9 @@ class ExecutionEnvironment:
 
     # --- the Runtime API session (called by RuntimeApiServer) ---
 
-    async def next_invocation(self) -> Delivery:
-        """The worker's long poll; the first call ends INIT."""
+    def take_next(self, taker: t.Callable[[Delivery], None]) -> None:
+        """The runtime asks for its next event: `taker` gets it now if one waits, else when it comes. The
+        first call ends INIT."""
         if not self._initialized.is_set():
             self._init_duration_ms = (time.monotonic() - self._started_at) * 1000
             self._initialized.set()
@@ -273,16 +312,39 @@ class ExecutionEnvironment:
             # A first memory sample while the runtime waits for its first event: one that dies at once,
             # before the watchdog's first look, then still reports what INIT used, not 0 MB.
             self._max_memory_mb()
+        if self._pending is not None:
+            delivery, self._pending = self._pending, None
+            self._current = delivery
+            taker(delivery)
+        else:
+            self._taker = taker
+
+    def _hand_over(self, delivery: Delivery) -> None:
+        if self._taker is not None:
+            taker, self._taker = self._taker, None
+            self._current = delivery
+            taker(delivery)
+        else:
+            self._pending = delivery
+
+    async def next_invocation(self) -> Delivery:
+        """The worker's long poll (the HTTP Runtime API's `next`); the first call ends INIT."""
+        waiter: asyncio.Future[Delivery] = asyncio.get_running_loop().create_future()
         self._polling = asyncio.current_task()
         try:
-            delivery = await self._pending.get()
+            self.take_next(lambda delivery: waiter.done() or waiter.set_result(delivery))
+            return await waiter
         finally:
             self._polling = None
-        self._current = delivery
-        return delivery
+            if not waiter.done():
+                self._taker = None  # the poll was dropped: the next event waits for the next poll
 
     def post_response(self, request_id: str, payload: bytes) -> bool:
-        """The handler returned."""
+        """The handler returned (raises ResponseTooLarge past Lambda's limit: the invocation fails)."""
+        if len(payload) > RESPONSE_LIMIT:
+            self.stale = True  # the runtime exits after a refused response: never reuse this environment
+            self._settle(request_id, response_too_large_error(), "Function.ResponseSizeTooLarge")
+            raise ResponseTooLarge(RUNTIME_API_TOO_LARGE)
         return self._settle(request_id, payload, None)
 
     def post_error(self, request_id: str, payload: bytes, error_type: str | None) -> bool:
@@ -313,7 +375,7 @@ class ExecutionEnvironment:
         if self._output_pipe is not None:
             await self._output_pipe.close()
         if self._result is not None and not self._result.done():
-            request_id = self._current.request_id if self._current else "unknown"
+            request_id = self._request_id or "unknown"  # the worker may die before it took the event
             failure = self._init_error or (exit_error(request_id, _exit_reason(code)), "Runtime.ExitError")
             if self._out_of_memory:
                 failure = (out_of_memory_error(request_id, _exit_reason(code)), "Runtime.OutOfMemory")
@@ -346,6 +408,7 @@ class ExecutionEnvironment:
         await self._close_api()
 
     async def _close_api(self) -> None:
+        self._taker = None
         if self._polling is not None:  # the long poll of a worker that is gone
             self._polling.cancel()
         await self._api.close()

@@ -11,7 +11,8 @@ each REST API's OpenAPI definition. A problem reads, located by `load_applicatio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import typing as t
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from serverlite.template.errors import TemplateError
 from serverlite.template.features import (
     EVENT_PROPERTIES,
     GLOBALS_SECTIONS,
+    NOT_EMULATED_EVENT_TYPES,
     OPENAPI_EXTENSIONS,
     OPENAPI_NESTED,
     REFUSED_EVENT_TYPES,
@@ -28,6 +30,7 @@ from serverlite.template.features import (
     Rule,
     Status,
     Table,
+    event_source_not_emulated,
     type_status,
 )
 from serverlite.template.sam import SAM_TRANSFORM
@@ -42,13 +45,24 @@ _OPERATIONS = frozenset(("get", "put", "post", "delete", "patch", "head", "optio
 
 @dataclass
 class Audit:
-    """What a pass found: refusals (as located-later TemplateErrors) and resources not emulated."""
+    """What a pass found: refusals and what is not emulated (notes), both as located-later TemplateErrors.
+
+    A note reads `template.yaml:40: resource 'Worker': event 'Jobs' (SQS) is not emulated: the queue never
+    triggers it; the function still runs on API calls and serverlite invoke`.
+
+    `derived` holds the logical id prefixes of what SAM generates from not emulated events (`WorkerJobs` for
+    the event `Jobs` of `Worker`): the second pass neither checks nor lists those again.
+    """
 
     problems: list[TemplateError] = field(default_factory=list)
-    not_emulated: dict[str, str] = field(default_factory=dict)  # logical id -> resource type
+    notes: list[TemplateError] = field(default_factory=list)
+    derived: set[str] = field(default_factory=set)
 
 
-Report = Callable[[KeyPath, str], None]  # (path in the document, message)
+class Report(t.Protocol):
+    """Records a problem, or with `note` a not emulated feature, at a path of the document."""
+
+    def __call__(self, path: KeyPath, message: str, *, note: bool = False) -> None: ...
 
 
 def audit_template(source: Source, kept: Callable[[str], bool] = lambda _: True) -> Audit:
@@ -78,22 +92,32 @@ def audit_template(source: Source, kept: Callable[[str], bool] = lambda _: True)
                 )
         if kind.startswith("AWS::Serverless::"):
             _sam_resource(kind, resource.get("Properties"), (*base, "Properties"), report)
+            audit.derived.update(f"{logical_id}{event}" for event in _not_emulated_events(resource))
     if isinstance(template.get("Globals"), dict):
         _globals(template["Globals"], at_root)
     return audit
 
 
-def audit_resources(source: Source, resources: Mapping[str, ResolvedResource]) -> Audit:
-    """CloudFormation resources after expansion and resolution, and their OpenAPI definitions."""
+def audit_resources(
+    source: Source, resources: Mapping[str, ResolvedResource], derived: Iterable[str] = ()
+) -> Audit:
+    """CloudFormation resources after expansion and resolution, and their OpenAPI definitions.
+
+    Resources whose logical id starts with one of `derived` come from not emulated SAM events: skipped.
+    """
     audit = Audit()
+    prefixes = tuple(derived)
     for resource in resources.values():
+        if prefixes and resource.logical_id.startswith(prefixes):
+            continue
         report = _reporter(audit, source, resource.logical_id)
         status, reason = type_status(resource.type)
         base: KeyPath = ("Resources", resource.logical_id)
+        meaning = event_source_not_emulated(resource.type, resource.properties)
         if status is Status.REFUSED:
             report((*base, "Type"), _refusal(f"resource type {resource.type}", reason))
-        elif status is Status.NOT_EMULATED:
-            audit.not_emulated[resource.logical_id] = resource.type
+        elif status is Status.NOT_EMULATED or meaning is not None:
+            report((*base, "Type"), f"{resource.type} is not emulated: {meaning or reason}", note=True)
         else:
             table = RESOURCE_PROPERTIES[resource.type]
             _mapping(
@@ -110,9 +134,10 @@ def audit_resources(source: Source, resources: Mapping[str, ResolvedResource]) -
 def _reporter(audit: Audit, source: Source, resource: str | None, *, shortest: int = 2) -> Report:
     """Problems of one resource (or of the template), located at the longest known prefix of their path."""
 
-    def report(path: KeyPath, message: str) -> None:
+    def report(path: KeyPath, message: str, *, note: bool = False) -> None:
         line = source.line_of(path, shortest=shortest)
-        audit.problems.append(TemplateError(message, line=line, resource=resource))
+        found = TemplateError(message, line=line, resource=resource)
+        (audit.notes if note else audit.problems).append(found)
 
     return report
 
@@ -175,6 +200,9 @@ def _value(
     if rule.status is Status.REFUSED:
         report((*base, *where), _refusal(name, rule.reason))
         return
+    if rule.status is Status.NOT_EMULATED:
+        report((*base, *where), f"{name} is not emulated: {rule.reason}", note=True)
+        return
     if _is_intrinsic(value):
         return
     reason = rule.check(value, parent) if rule.check is not None and value is not None else None
@@ -217,6 +245,19 @@ def _sam_resource(kind: str, properties: Any, base: KeyPath, report: Report) -> 
         _events(properties["Events"], (*base, "Events"), report)
 
 
+def _not_emulated_events(resource: Mapping[str, Any]) -> list[str]:
+    """The names of a SAM function's events of services serverlite does not emulate."""
+    properties = resource.get("Properties")
+    events = properties.get("Events") if isinstance(properties, dict) else None
+    if resource.get("Type") != "AWS::Serverless::Function" or not isinstance(events, dict):
+        return []
+    return [
+        name
+        for name, event in events.items()
+        if isinstance(event, dict) and str(event.get("Type")) in NOT_EMULATED_EVENT_TYPES
+    ]
+
+
 def _events(events: Mapping[str, Any], base: KeyPath, report: Report) -> None:
     """Each of a function's `Events`: its type, then its properties."""
     for name, event in events.items():
@@ -224,7 +265,10 @@ def _events(events: Mapping[str, Any], base: KeyPath, report: Report) -> None:
             continue
         kind = str(event.get("Type"))
         subject = f"AWS::Serverless::Function event '{name}'"
-        if kind in EVENT_PROPERTIES:
+        if kind in NOT_EMULATED_EVENT_TYPES:
+            meaning = NOT_EMULATED_EVENT_TYPES[kind]
+            report((*base, name, "Type"), f"event '{name}' ({kind}) is not emulated: {meaning}", note=True)
+        elif kind in EVENT_PROPERTIES:
             properties = event.get("Properties")
             if isinstance(properties, dict):
                 table = EVENT_PROPERTIES[kind]
@@ -276,7 +320,7 @@ def _rest_api_body(audit: Audit, source: Source, resource: ResolvedResource) -> 
     if not isinstance(body, dict) or origin is None:
         return
 
-    def report(path: KeyPath, message: str) -> None:
+    def report(path: KeyPath, message: str, *, note: bool = False) -> None:
         line = None
         for prefix in origin.prefixes:
             line = origin.source.line_of((*prefix, *path), shortest=len(prefix) or 1)

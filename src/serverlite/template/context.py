@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from serverlite.template.stack import ResolvedResource, Stack
 
@@ -25,6 +26,10 @@ class BuildContext:
     resources: Mapping[str, ResolvedResource]
     base_dir: Path
     code_dirs: Mapping[str, Path] = field(default_factory=dict)
+    # Each resource's `Metadata` as written (SAM CLI reads `BuildMethod` there).
+    metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # `--layer ARN=DIR`: local folders standing in for layers that cannot be downloaded.
+    layer_overrides: Mapping[str, Path] = field(default_factory=dict)
 
     def of_type(self, resource_type: str) -> list[ResolvedResource]:
         """Every resource of one type, in template order."""
@@ -43,3 +48,11 @@ class BuildContext:
             for resource in self.of_type("AWS::Lambda::Function")
         }
         return names.get(name)
+
+    def function_for_target(self, target: str) -> str | None:
+        """Like `function_for_uri`, also accepting a bare function ARN (what API Gateway v2 integrations,
+        function URLs and event targets name)."""
+        if target.startswith("arn:") and target.split(":")[2:3] == ["lambda"]:
+            region = self.stack.region
+            target = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{target}/invocations"
+        return self.function_for_uri(target)

@@ -7,6 +7,8 @@ here as one of
 - supported: a builder reads it and a layer acts on it (see the `build_*` functions and the model);
 - harmless: it has no local effect a user could observe differently (a description, tags, a deploy-time
   or billing setting, a delivery to a service serverlite does not emulate), with the reason;
+- not emulated: it configures something serverlite does not run (a durable execution, an EFS mount, an
+  SQS trigger), while what serverlite serves stays right; listed at start with what it means locally;
 - refused: serverlite would behave differently from AWS, with the reason.
 
 A property that is not listed is refused by name too, so that a property AWS adds later is never silently
@@ -15,6 +17,7 @@ schemas (shipped with cfn-lint) and aws-sam-translator's property lists.
 
 Resource types are supported (a table below), refused (`REFUSED_TYPES`: they change what the API, the
 functions or the tables do) or not emulated (another AWS service: `Application.not_emulated` lists them).
+SAM events of services serverlite does not emulate are listed the same way (`NOT_EMULATED_EVENT_TYPES`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from serverlite.template.properties import flag
 __all__ = [
     "EVENT_PROPERTIES",
     "GLOBALS_SECTIONS",
+    "NOT_EMULATED_EVENT_TYPES",
     "NOT_EMULATED_TYPES",
     "OPENAPI_EXTENSIONS",
     "OPENAPI_NESTED",
@@ -40,6 +44,7 @@ __all__ = [
     "Rule",
     "Status",
     "Table",
+    "event_source_not_emulated",
     "type_status",
 ]
 
@@ -50,7 +55,7 @@ class Status(enum.Enum):
     SUPPORTED = "supported"
     HARMLESS = "harmless"
     REFUSED = "refused"
-    NOT_EMULATED = "not emulated"  # resource types only
+    NOT_EMULATED = "not emulated"
 
 
 # (value, the mapping holding it) -> why this value is refused, or None when it is served.
@@ -82,6 +87,11 @@ def harmless(reason: str, fields: Table | None = None, check: Check | None = Non
 def refused(reason: str) -> Rule:
     """Refused at start, naming the property."""
     return Rule(Status.REFUSED, reason)
+
+
+def not_emulated(meaning: str) -> Rule:
+    """Accepted and listed at start with what it means locally (`meaning`)."""
+    return Rule(Status.NOT_EMULATED, meaning)
 
 
 def _text(value: Any) -> str:
@@ -119,12 +129,14 @@ _VERSIONS = "locally every version and alias runs the template's current code"
 _PROVISIONED = "provisioned concurrency changes only cold-start latency"
 _BOUNDARY = "permissions boundaries are not applied by the IAM checks"
 _MANAGED_INSTANCES = "Lambda Managed Instances: capacity providers"
+_ON_THIS_MACHINE = "the function runs in execution environments on this machine, not on managed instances"
+_NOT_DURABLE = "the function runs as an ordinary function: no durable checkpoints, waits or replays"
+_NOT_MOUNTED = "the EFS file system is not mounted: its path does not exist in the function"
 _IMAGE = "container images: serverlite runs Zip functions from folders"
-_LAYERS = "layers: their code would be missing from the function"
-_EFS = "EFS file systems are not mounted"
-_DURABLE = "durable functions"
 _TENANCY = "tenant isolation"
-_URLS = "function URLs are not served"
+_WEBSOCKET = "WebSocket APIs"
+_WEBSOCKET_ONLY = "applies to WebSocket APIs only"
+_PARAMETER_MAPPING = "parameter mapping of HTTP API integrations"
 _COMPRESSION = "response compression"
 _STREAMING = "response streaming"
 _SAME_RESULT = "serverlite's result is the same"
@@ -152,8 +164,8 @@ def _package_type(value: Any, _: Mapping[str, Any]) -> str | None:
 
 
 _LAMBDA_FUNCTION: Table = {
-    "Architectures": harmless("functions run on this machine's architecture"),
-    "CapacityProviderConfig": refused(_MANAGED_INSTANCES),
+    "Architectures": used(),  # the platform dependencies are built for (runtime/images.py)
+    "CapacityProviderConfig": not_emulated(_ON_THIS_MACHINE),
     "Code": used(
         {
             # Only serverlite's placeholder for a local CodeUri: build_function refuses code in S3.
@@ -169,16 +181,16 @@ _LAMBDA_FUNCTION: Table = {
     "CodeSigningConfigArn": harmless("code signing is checked when code is deployed"),
     "DeadLetterConfig": harmless(_NOT_EMULATED_TARGET),
     "Description": harmless(_DOCS),
-    "DurableConfig": refused(_DURABLE),
+    "DurableConfig": not_emulated(_NOT_DURABLE),
     "Environment": used(_ENVIRONMENT),
     "EphemeralStorage": harmless("/tmp is a folder of this machine"),
-    "FileSystemConfigs": refused(_EFS),
+    "FileSystemConfigs": not_emulated(_NOT_MOUNTED),
     "FunctionName": used(),
-    "FunctionScalingConfig": refused(_MANAGED_INSTANCES),
+    "FunctionScalingConfig": not_emulated(_ON_THIS_MACHINE),
     "Handler": used(),
     "ImageConfig": refused(_IMAGE),
     "KmsKeyArn": harmless(_KMS),
-    "Layers": refused(_LAYERS),
+    "Layers": used(),  # template/layers.py
     "LoggingConfig": used(_LOGGING_CONFIG),
     "MemorySize": used(),
     "PackageType": used(check=_package_type),
@@ -560,6 +572,127 @@ _API_GATEWAY_DOCUMENTATION_VERSION: Table = {
     "RestApiId": harmless(_DOCS),
 }
 
+# --- AWS::ApiGatewayV2 (HTTP APIs) and function URLs ----------------------------------------------
+
+_AUTHORIZATION_TYPES_V2 = ("NONE", "JWT", "CUSTOM", "AWS_IAM")
+
+
+def _http_integration_type(value: Any, _: Mapping[str, Any]) -> str | None:
+    kind = _text(value)
+    if kind == "AWS_PROXY":
+        return None
+    return "HTTP_PROXY integrations of HTTP APIs" if kind == "HTTP_PROXY" else _WEBSOCKET
+
+
+_CORS_CONFIGURATION: Table = {
+    key: used()
+    for key in ("AllowCredentials", "AllowHeaders", "AllowMethods", "AllowOrigins", "ExposeHeaders", "MaxAge")
+}
+_ROUTE_SETTINGS: Table = {
+    "DataTraceEnabled": harmless(_WEBSOCKET_ONLY),
+    "DetailedMetricsEnabled": harmless(_METRICS),
+    "LoggingLevel": harmless(_WEBSOCKET_ONLY),
+    "ThrottlingBurstLimit": used(),
+    "ThrottlingRateLimit": used(),
+}
+_API_GATEWAY_V2_API: Table = {
+    "ApiKeySelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "BasePath": harmless(_DEPLOY),
+    "Body": used(),
+    "BodyS3Location": used(),  # a local file; build_http_api refuses an S3 location by name
+    "CorsConfiguration": used(_CORS_CONFIGURATION),
+    "CredentialsArn": harmless(_ROLE),
+    "Description": harmless(_DOCS),
+    "DisableExecuteApiEndpoint": used(),
+    "DisableSchemaValidation": harmless(_WEBSOCKET_ONLY),
+    "FailOnWarnings": harmless(_DEPLOY),
+    "IpAddressType": harmless(_LOCAL_URL),
+    "Name": used(),
+    "ProtocolType": used(check=one_of("HTTP", reason=_WEBSOCKET)),
+    "RouteKey": used(),
+    "RouteSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "Tags": _TAGS_RULE,
+    "Target": used(),
+    "Version": harmless(_DOCS),
+}
+_API_GATEWAY_V2_ROUTE: Table = {
+    "ApiId": used(),
+    "ApiKeyRequired": harmless(_WEBSOCKET_ONLY),
+    "AuthorizationScopes": used(),
+    "AuthorizationType": used(
+        check=one_of(*_AUTHORIZATION_TYPES_V2, reason="AuthorizationType is NONE, JWT, CUSTOM or AWS_IAM")
+    ),
+    "AuthorizerId": used(),
+    "ModelSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "OperationName": harmless(_DOCS),
+    "RequestModels": harmless(_WEBSOCKET_ONLY),
+    "RequestParameters": harmless(_WEBSOCKET_ONLY),
+    "RouteKey": used(),
+    "RouteResponseSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "Target": used(),
+}
+_API_GATEWAY_V2_INTEGRATION: Table = {
+    "ApiId": used(),
+    "ConnectionId": harmless("used with VPC links only, which are refused"),
+    "ConnectionType": used(check=_connection_type),
+    "ContentHandlingStrategy": harmless(_WEBSOCKET_ONLY),
+    "CredentialsArn": harmless(_ROLE),
+    "Description": harmless(_DOCS),
+    "IntegrationMethod": used(),
+    "IntegrationSubtype": refused("AWS service integrations of HTTP APIs"),
+    "IntegrationType": used(check=_http_integration_type),
+    "IntegrationUri": used(),
+    "PassthroughBehavior": harmless(_WEBSOCKET_ONLY),
+    "PayloadFormatVersion": used(),
+    "RequestParameters": refused(_PARAMETER_MAPPING),
+    "RequestTemplates": harmless(_WEBSOCKET_ONLY),
+    "ResponseParameters": refused(_PARAMETER_MAPPING),
+    "TemplateSelectionExpression": harmless(_WEBSOCKET_ONLY),
+    "TimeoutInMillis": used(),
+    "TlsConfig": refused("TLS settings of HTTP integrations"),
+}
+_API_GATEWAY_V2_STAGE: Table = {
+    "AccessLogSettings": used(_ACCESS_LOG_SETTING),
+    "ApiId": used(),
+    "AutoDeploy": used(),
+    "ClientCertificateId": harmless("backends are not sent a client certificate locally"),
+    "DefaultRouteSettings": used(_ROUTE_SETTINGS),
+    "DeploymentId": harmless("every stage serves the template's routes locally"),
+    "Description": harmless(_DOCS),
+    "RouteSettings": used(),  # route key -> the fields of DefaultRouteSettings
+    "StageName": used(),
+    "StageVariables": used(),
+    "Tags": _TAGS_RULE,
+}
+_API_GATEWAY_V2_AUTHORIZER: Table = {
+    "ApiId": used(),
+    "AuthorizerCredentialsArn": harmless(_ROLE),
+    "AuthorizerPayloadFormatVersion": used(),
+    "AuthorizerResultTtlInSeconds": used(),
+    "AuthorizerType": used(check=one_of("JWT", "REQUEST", reason=_WEBSOCKET)),
+    "AuthorizerUri": used(),
+    "EnableSimpleResponses": used(),
+    "IdentitySource": used(),
+    "IdentityValidationExpression": harmless(_WEBSOCKET_ONLY),
+    "JwtConfiguration": used({"Audience": used(), "Issuer": used()}),
+    "Name": used(),
+}
+_API_GATEWAY_V2_DEPLOYMENT: Table = {
+    "ApiId": used(),
+    "Description": harmless(_DOCS),
+    "StageName": harmless("every stage serves the template's routes locally"),
+}
+_LAMBDA_URL: Table = {
+    "AuthType": used(check=one_of("NONE", "AWS_IAM", reason="AuthType is NONE or AWS_IAM")),
+    "Cors": used(_CORS_CONFIGURATION),
+    # RESPONSE_STREAM is served buffered and named at start: Python handlers return whole responses.
+    "InvokeMode": used(
+        check=one_of("BUFFERED", "RESPONSE_STREAM", reason="InvokeMode is BUFFERED or RESPONSE_STREAM")
+    ),
+    "Qualifier": used(),
+    "TargetFunctionArn": used(),
+}
+
 # --- AWS::DynamoDB, AWS::Logs, AWS::IAM -----------------------------------------------------------
 
 _RESOURCE_POLICY = "resource-based policies are not evaluated by the IAM checks"
@@ -732,7 +865,7 @@ _SAM_FUNCTION: Table = {
     "AutoPublishAlias": used(),
     "AutoPublishAliasAllProperties": harmless(_VERSIONS),
     "AutoPublishCodeSha256": harmless(_VERSIONS),
-    "CapacityProviderConfig": refused(_MANAGED_INSTANCES),
+    "CapacityProviderConfig": _LAMBDA_FUNCTION["CapacityProviderConfig"],
     "CodeSigningConfigArn": _LAMBDA_FUNCTION["CodeSigningConfigArn"],
     "CodeUri": used(),
     "DeadLetterQueue": harmless(_NOT_EMULATED_TARGET),
@@ -740,7 +873,7 @@ _SAM_FUNCTION: Table = {
         "traffic shifting happens while AWS deploys; locally every call runs the current code"
     ),
     "Description": harmless(_DOCS),
-    "DurableConfig": refused(_DURABLE),
+    "DurableConfig": _LAMBDA_FUNCTION["DurableConfig"],
     "Environment": used(_ENVIRONMENT),
     "EphemeralStorage": _LAMBDA_FUNCTION["EphemeralStorage"],
     "EventInvokeConfig": used(
@@ -751,16 +884,16 @@ _SAM_FUNCTION: Table = {
         }
     ),
     "Events": used(),  # each event is checked against EVENT_PROPERTIES
-    "FileSystemConfigs": refused(_EFS),
+    "FileSystemConfigs": _LAMBDA_FUNCTION["FileSystemConfigs"],
     "FunctionName": used(),
-    "FunctionScalingConfig": refused(_MANAGED_INSTANCES),
-    "FunctionUrlConfig": refused(_URLS),
+    "FunctionScalingConfig": _LAMBDA_FUNCTION["FunctionScalingConfig"],
+    "FunctionUrlConfig": used(),  # expands to AWS::Lambda::Url
     "Handler": used(),
     "ImageConfig": refused(_IMAGE),
     "ImageUri": refused(_IMAGE),
     "InlineCode": used(),
     "KmsKeyArn": harmless(_KMS),
-    "Layers": refused(_LAYERS),
+    "Layers": used(),
     "LoggingConfig": used(_LOGGING_CONFIG),
     "MemorySize": used(),
     "PackageType": used(check=_package_type),
@@ -819,6 +952,25 @@ _SAM_API: Table = {
     "TracingEnabled": harmless(_XRAY),
     "Variables": used(),
 }
+_SAM_HTTP_API: Table = {
+    "AccessLogSettings": used(_ACCESS_LOG_SETTING),
+    "Auth": used(),
+    "CorsConfiguration": used(),
+    "DefaultRouteSettings": used(_ROUTE_SETTINGS),
+    "DefinitionBody": used(),
+    "DefinitionUri": used(),  # a local file, inlined as SAM CLI does
+    "Description": harmless(_DOCS),
+    "DisableExecuteApiEndpoint": used(),
+    "Domain": harmless(_LOCAL_URL),
+    "FailOnWarnings": harmless(_DEPLOY),
+    "Name": used(),
+    "PropagateTags": harmless(_TAGS),
+    "RouteSettings": used(),
+    "StageName": used(),
+    "StageVariables": used(),
+    "Tags": _TAGS_RULE,
+}
+
 _SAM_SIMPLE_TABLE: Table = {
     "PointInTimeRecoverySpecification": _DYNAMODB_TABLE["PointInTimeRecoverySpecification"],
     "PrimaryKey": used(),
@@ -829,9 +981,40 @@ _SAM_SIMPLE_TABLE: Table = {
 }
 _SAM_CONNECTOR: Table = {"Destination": used(), "Permissions": used(), "Source": used()}
 
+_COMPATIBLE = "compatibility is checked when a function is deployed with the layer"
+_LAMBDA_LAYER_VERSION: Table = {
+    "CompatibleArchitectures": harmless(_COMPATIBLE),
+    "CompatibleRuntimes": harmless(_COMPATIBLE),
+    # A local path, as `aws cloudformation package` takes it, or SAM's placeholder for a ContentUri.
+    "Content": used(
+        {
+            "S3Bucket": used(),
+            "S3Key": used(),
+            "S3ObjectVersion": used(),
+            "S3ObjectStorageMode": harmless(_DEPLOY),
+        }
+    ),
+    "Description": harmless(_DOCS),
+    "LayerName": used(),
+    "LicenseInfo": harmless(_DOCS),
+}
+_SAM_LAYER_VERSION: Table = {
+    "CompatibleArchitectures": harmless(_COMPATIBLE),
+    "CompatibleRuntimes": harmless(_COMPATIBLE),
+    "ContentUri": used(),
+    "Description": harmless(_DOCS),
+    "LayerName": used(),
+    "LicenseInfo": harmless(_DOCS),
+    "PublishLambdaVersion": harmless(_VERSIONS),
+    "RetentionPolicy": harmless(_DEPLOY),
+}
+
 RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Serverless::Function": _SAM_FUNCTION,
+    "AWS::Serverless::LayerVersion": _SAM_LAYER_VERSION,
+    "AWS::Lambda::LayerVersion": _LAMBDA_LAYER_VERSION,
     "AWS::Serverless::Api": _SAM_API,
+    "AWS::Serverless::HttpApi": _SAM_HTTP_API,
     "AWS::Serverless::SimpleTable": _SAM_SIMPLE_TABLE,
     "AWS::Serverless::Connector": _SAM_CONNECTOR,
     "AWS::Lambda::Function": _LAMBDA_FUNCTION,
@@ -855,6 +1038,13 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::ApiGateway::Account": _API_GATEWAY_ACCOUNT,
     "AWS::ApiGateway::DocumentationPart": _API_GATEWAY_DOCUMENTATION_PART,
     "AWS::ApiGateway::DocumentationVersion": _API_GATEWAY_DOCUMENTATION_VERSION,
+    "AWS::ApiGatewayV2::Api": _API_GATEWAY_V2_API,
+    "AWS::ApiGatewayV2::Route": _API_GATEWAY_V2_ROUTE,
+    "AWS::ApiGatewayV2::Integration": _API_GATEWAY_V2_INTEGRATION,
+    "AWS::ApiGatewayV2::Stage": _API_GATEWAY_V2_STAGE,
+    "AWS::ApiGatewayV2::Authorizer": _API_GATEWAY_V2_AUTHORIZER,
+    "AWS::ApiGatewayV2::Deployment": _API_GATEWAY_V2_DEPLOYMENT,
+    "AWS::Lambda::Url": _LAMBDA_URL,
     "AWS::DynamoDB::Table": _DYNAMODB_TABLE,
     "AWS::Logs::LogGroup": _LOGS_LOG_GROUP,
     "AWS::IAM::Role": _IAM_ROLE,
@@ -865,37 +1055,31 @@ RESOURCE_PROPERTIES: Mapping[str, Table] = {
     "AWS::Scheduler::Schedule": _SCHEDULER_SCHEDULE,
 }
 
-_HTTP_APIS = "API Gateway v2 HTTP and WebSocket APIs: REST APIs only"
+_WEBSOCKET_APIS = "WebSocket APIs: REST and HTTP APIs only"
 _NESTED = "nested stacks: their APIs, functions and tables would be missing"
-_CUSTOM = "custom resources: what their function does at deployment would be missing"
+_CUSTOM = "its function is not run at deployment: what it would create or change is missing"
+_WAF = "AWS WAF rules are not applied: every request reaches the API"
 _DOMAINS = f"custom domain names are not served: {_LOCAL_URL}"
 
 # Types serverlite refuses: they change what the API, the functions or the tables do.
 REFUSED_TYPES: Mapping[str, str] = {
-    "AWS::Serverless::HttpApi": _HTTP_APIS,
-    "AWS::Serverless::WebSocketApi": _HTTP_APIS,
+    "AWS::Serverless::WebSocketApi": _WEBSOCKET_APIS,
     "AWS::Serverless::Application": _NESTED,
     "AWS::Serverless::WebFunction": "web functions",
     "AWS::Lambda::WebFunction": "web functions",
     "AWS::Lambda::WebFunctionEndpoint": "web functions",
     "AWS::Lambda::WebFunctionRevision": "web functions",
     "AWS::CloudFormation::Stack": _NESTED,
-    "AWS::CloudFormation::CustomResource": _CUSTOM,
-    "AWS::Lambda::Url": _URLS,
     "AWS::Lambda::ResourcePolicy": "resource-based policies are not evaluated",
     "AWS::DynamoDB::GlobalTable": "global tables: use AWS::DynamoDB::Table",
-    "AWS::Logs::SubscriptionFilter": "log subscription filters",
-    "AWS::WAFv2::WebACLAssociation": "AWS WAF",
-    "AWS::WAFRegional::WebACLAssociation": "AWS WAF",
 }
 # Namespaces whose other types change the API, the functions or the tables: refused unless listed.
 _REFUSED_NAMESPACES: Mapping[str, str] = {
-    "AWS::ApiGatewayV2::": _HTTP_APIS,
+    "AWS::ApiGatewayV2::": _WEBSOCKET_APIS,
     "AWS::ApiGateway::": "",
     "AWS::Lambda::": "",
     "AWS::DynamoDB::": "",
     "AWS::Serverless::": "",
-    "Custom::": _CUSTOM,
 }
 # Types of those namespaces that only configure other services or AWS's edge: not emulated, listed at start.
 NOT_EMULATED_TYPES: Mapping[str, str] = {
@@ -906,14 +1090,19 @@ NOT_EMULATED_TYPES: Mapping[str, str] = {
     "AWS::ApiGateway::BasePathMapping": _DOMAINS,
     "AWS::ApiGateway::BasePathMappingV2": _DOMAINS,
     "AWS::ApiGateway::DomainNameAccessAssociation": _DOMAINS,
-    "AWS::Lambda::LayerVersion": "layers are used by no function (Layers is refused)",
-    "AWS::Lambda::LayerVersionPermission": "layers are used by no function (Layers is refused)",
+    "AWS::Lambda::LayerVersionPermission": "layer permissions are not checked: every function may use them",
+    "AWS::ApiGatewayV2::DomainName": _DOMAINS,
+    "AWS::ApiGatewayV2::ApiMapping": _DOMAINS,
+    "AWS::ApiGatewayV2::VpcLink": _VPC_LINK,
     "AWS::Lambda::CodeSigningConfig": "code signing is checked when code is deployed",
     "AWS::Lambda::CapacityProvider": _MANAGED_INSTANCES,
-    "AWS::Serverless::LayerVersion": "layers are used by no function (Layers is refused)",
     "AWS::Serverless::StateMachine": "Step Functions are not emulated",
     "AWS::Serverless::GraphQLApi": "AppSync is not emulated",
     "AWS::Serverless::CapacityProvider": _MANAGED_INSTANCES,
+    "AWS::CloudFormation::CustomResource": _CUSTOM,
+    "AWS::Logs::SubscriptionFilter": "log events are not delivered to the filter's destination",
+    "AWS::WAFv2::WebACLAssociation": _WAF,
+    "AWS::WAFRegional::WebACLAssociation": _WAF,
     "AWS::Lambda::MicrovmImage": "MicroVM images are used by no function",
     "AWS::Lambda::NetworkConnector": "network connectors are used by no function",
     "AWS::Serverless::MicrovmImage": "MicroVM images are used by no function",
@@ -929,6 +1118,8 @@ def type_status(resource_type: str) -> tuple[Status, str]:
         return Status.REFUSED, REFUSED_TYPES[resource_type]
     if resource_type in NOT_EMULATED_TYPES:
         return Status.NOT_EMULATED, NOT_EMULATED_TYPES[resource_type]
+    if resource_type.startswith("Custom::"):
+        return Status.NOT_EMULATED, _CUSTOM
     for prefix, reason in _REFUSED_NAMESPACES.items():
         if resource_type.startswith(prefix):
             return Status.REFUSED, reason
@@ -947,6 +1138,16 @@ EVENT_PROPERTIES: Mapping[str, Table] = {
         "ResponseTransferMode": used(check=_transfer_mode),
         "RestApiId": used(),
         "Stage": used(),
+        "TimeoutInMillis": used(),
+    },
+    "HttpApi": {
+        "ApiId": used(),
+        "Auth": used(),
+        "Method": used(),
+        "Path": used(),
+        "PayloadFormatVersion": used(),
+        "RouteSettings": used(_ROUTE_SETTINGS),
+        "Stage": used(),  # names the stage in the invoke permission SAM writes
         "TimeoutInMillis": used(),
     },
     "Schedule": {
@@ -1007,24 +1208,48 @@ EVENT_PROPERTIES: Mapping[str, Table] = {
         "TumblingWindowInSeconds": refused(_TUMBLING),
     },
 }
-_NOT_EMULATED_SOURCE = "{} is not emulated"
-REFUSED_EVENT_TYPES: Mapping[str, str] = {
-    "SQS": _NOT_EMULATED_SOURCE.format("Amazon SQS"),
-    "SNS": _NOT_EMULATED_SOURCE.format("Amazon SNS"),
-    "S3": _NOT_EMULATED_SOURCE.format("Amazon S3"),
-    "Kinesis": _NOT_EMULATED_SOURCE.format("Kinesis"),
-    "MSK": _KAFKA,
-    "SelfManagedKafka": _KAFKA,
-    "MQ": _MQ,
-    "DocumentDB": _DOCUMENTDB,
-    "CloudWatchEvent": _EVENT_PATTERN,
-    "EventBridgeRule": _EVENT_PATTERN,
-    "CloudWatchLogs": "log subscription filters",
-    "IoTRule": _NOT_EMULATED_SOURCE.format("AWS IoT"),
-    "AlexaSkill": _NOT_EMULATED_SOURCE.format("Alexa"),
-    "Cognito": _NOT_EMULATED_SOURCE.format("Amazon Cognito"),
-    "HttpApi": _HTTP_APIS,
+REFUSED_EVENT_TYPES: Mapping[str, str] = {}
+_STILL_RUNS = "; the function still runs on API calls and serverlite invoke"
+# Event types of services serverlite does not emulate -> what that means locally.
+NOT_EMULATED_EVENT_TYPES: Mapping[str, str] = {
+    kind: f"{meaning}{_STILL_RUNS}"
+    for kind, meaning in {
+        "SQS": "the queue never triggers it",
+        "SNS": "the topic never triggers it",
+        "S3": "the bucket never triggers it",
+        "Kinesis": "the stream never triggers it",
+        "MSK": "the Kafka topic never triggers it",
+        "SelfManagedKafka": "the Kafka topic never triggers it",
+        "MQ": "the broker never triggers it",
+        "DocumentDB": "the change stream never triggers it",
+        "CloudWatchEvent": "no event ever matches its pattern",
+        "EventBridgeRule": "no event ever matches its pattern",
+        "CloudWatchLogs": "the log group never triggers it",
+        "IoTRule": "the IoT rule never triggers it",
+        "AlexaSkill": "Alexa never calls it",
+        "Cognito": "the user pool never triggers it",
+    }.items()
 }
+
+
+def event_source_not_emulated(resource_type: str, properties: Mapping[str, Any]) -> str | None:
+    """What an event source mapping or rule of a service serverlite does not emulate means locally.
+
+    An `AWS::Lambda::EventSourceMapping` of another source than a DynamoDB stream never delivers; an
+    `AWS::Events::Rule` with an `EventPattern` never matches (only schedules fire).
+    """
+    if resource_type == "AWS::Lambda::EventSourceMapping":
+        arn = properties.get("EventSourceArn")
+        if arn is None and "SelfManagedEventSource" in properties:
+            return f"the Kafka topic never triggers it{_STILL_RUNS}"
+        if arn is not None and _dynamodb_stream(arn, properties) is not None:
+            service = str(arn).split(":")[2] if len(str(arn).split(":")) > 2 else "its source"
+            return f"{_SERVICES.get(service, service)} never triggers it{_STILL_RUNS}"
+    if resource_type == "AWS::Events::Rule" and properties.get("EventPattern") is not None:
+        if _with_function_targets("x")(None, properties) is not None:
+            return f"no event ever matches its pattern{_STILL_RUNS}"
+    return None
+
 
 # --- template sections, resource attributes, Globals ----------------------------------------------
 

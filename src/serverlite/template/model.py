@@ -14,10 +14,17 @@ __all__ = [
     "ApiKey",
     "Application",
     "Authorizer",
+    "CorsConfiguration",
     "EventSourceMapping",
     "Function",
+    "FunctionUrl",
     "GatewayResponseSetting",
+    "HttpApi",
+    "HttpAuthorizer",
+    "HttpIntegration",
+    "HttpStage",
     "Integration",
+    "Layer",
     "Method",
     "MethodResponse",
     "MethodSetting",
@@ -26,6 +33,7 @@ __all__ = [
     "Resource",
     "RestApi",
     "Role",
+    "Route",
     "ScheduleRule",
     "Stage",
     "Table",
@@ -33,6 +41,20 @@ __all__ = [
     "UsagePlan",
     "UsagePlanStage",
 ]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer a function uses: a local folder (`content_dir`, the layer zip's content, i.e. holding
+    `python/`), a folder built from its `requirements.txt` (`build_method` `python3.X`, SAM's
+    `Metadata.BuildMethod`: the folder is then what lands in `python/`), or a PyPI requirement standing in for
+    a public layer (`requirement`, e.g. Powertools for AWS Lambda)."""
+
+    arn: str
+    content_dir: Path | None = None
+    build_method: str | None = None
+    requirement: str | None = None
+    logical_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,7 @@ class Function:
     inline_code: str | None = None
     log_group: str | None = None  # `LoggingConfig.LogGroup`, when not the default
     architecture: str = "x86_64"  # `Architectures`: x86_64 or arm64
+    layers: tuple[Layer, ...] = ()  # in the order of `Layers`
 
     @property
     def log_group_name(self) -> str:
@@ -240,6 +263,124 @@ class RestApi:
     gateway_responses: Mapping[str, GatewayResponseSetting] = field(default_factory=dict)  # by response type
 
 
+# --- API Gateway v2: HTTP APIs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HttpIntegration:
+    """An HTTP API integration (`AWS::ApiGatewayV2::Integration`, `x-amazon-apigateway-integration`).
+
+    `type` is AWS_PROXY: a Lambda function (`function` is its logical id); `payload_format_version` is `2.0`
+    or `1.0`; HTTP APIs time out after 30 s at most.
+    """
+
+    type: str
+    uri: str = ""
+    function: str | None = None
+    payload_format_version: str = "2.0"
+    timeout_ms: int = 30000
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route: `GET /items/{id}`, `ANY /{proxy+}` or `$default`.
+
+    `authorization_type` is NONE, JWT, CUSTOM (a Lambda authorizer) or AWS_IAM; `authorizer_id` is a key of
+    `HttpApi.authorizers`.
+    """
+
+    route_key: str
+    integration: HttpIntegration
+    authorization_type: str = "NONE"
+    authorizer_id: str | None = None
+    authorization_scopes: tuple[str, ...] = ()
+
+    @property
+    def method(self) -> str:
+        """`GET`, `ANY`; `$default` for the default route."""
+        return self.route_key.split(" ", 1)[0]
+
+    @property
+    def path(self) -> str | None:
+        """`/items/{id}`; None for the `$default` route."""
+        parts = self.route_key.split(" ", 1)
+        return parts[1] if len(parts) == 2 else None
+
+
+@dataclass(frozen=True)
+class HttpStage:
+    """An HTTP API stage: `$default` is served without a path prefix, others at `/<name>/...`.
+
+    `default_throttle` is `DefaultRouteSettings`; `route_throttles` the `RouteSettings` by route key.
+    """
+
+    name: str
+    variables: Mapping[str, str] = field(default_factory=dict)
+    access_log: AccessLogSetting | None = None
+    default_throttle: Throttle | None = None
+    route_throttles: Mapping[str, Throttle] = field(default_factory=dict)
+    auto_deploy: bool = False
+
+
+@dataclass(frozen=True)
+class CorsConfiguration:
+    """`CorsConfiguration` of an HTTP API or `Cors` of a function URL (names lower-cased where AWS does)."""
+
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class HttpAuthorizer:
+    """`AWS::ApiGatewayV2::Authorizer` / an HTTP API `x-amazon-apigateway-authorizer`.
+
+    `type` is JWT or REQUEST (a Lambda authorizer); `identity_source` holds selection expressions such as
+    `$request.header.Authorization`.
+    """
+
+    id: str
+    name: str
+    type: str
+    identity_source: tuple[str, ...] = ()
+    issuer: str | None = None
+    audience: tuple[str, ...] = ()
+    function: str | None = None
+    uri: str = ""
+    payload_format_version: str = "2.0"
+    enable_simple_responses: bool = False
+    result_ttl_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class HttpApi:
+    """An API Gateway HTTP API (`AWS::ApiGatewayV2::Api` with `ProtocolType: HTTP`)."""
+
+    logical_id: str
+    id: str
+    name: str
+    routes: tuple[Route, ...]
+    stages: Mapping[str, HttpStage]
+    cors: CorsConfiguration | None = None
+    authorizers: Mapping[str, HttpAuthorizer] = field(default_factory=dict)
+    disable_execute_api_endpoint: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionUrl:
+    """An `AWS::Lambda::Url` (SAM's `FunctionUrlConfig`): `url_id` is the 32-character host label."""
+
+    logical_id: str
+    function: str
+    url_id: str
+    auth_type: str = "NONE"
+    cors: CorsConfiguration | None = None
+    invoke_mode: str = "BUFFERED"
+
+
 @dataclass(frozen=True)
 class ApiKey:
     """`AWS::ApiGateway::ApiKey`; `id` is what `Ref` returns, `value` what clients send as `x-api-key`."""
@@ -349,6 +490,8 @@ class Application:
     account_id: str
     functions: Mapping[str, Function]
     rest_apis: tuple[RestApi, ...] = ()
+    http_apis: tuple[HttpApi, ...] = ()
+    function_urls: tuple[FunctionUrl, ...] = ()
     tables: tuple[Table, ...] = ()
     log_groups: tuple[str, ...] = ()
     api_keys: tuple[ApiKey, ...] = ()
@@ -356,8 +499,9 @@ class Application:
     event_sources: tuple[EventSourceMapping, ...] = ()
     schedules: tuple[ScheduleRule, ...] = ()
     roles: tuple[Role, ...] = ()
-    # Resources of services serverlite does not emulate (logical id -> type), for the start-up output.
-    not_emulated: Mapping[str, str] = field(default_factory=dict)
+    # What the template declares that serverlite does not emulate, one located line each, for the start-up
+    # output: `template.yaml:40: resource 'Worker': event 'Jobs' (SQS) is not emulated: the queue ...`.
+    not_emulated: tuple[str, ...] = ()
 
     def function_by_name(self, name: str) -> Function | None:
         """Find a function by its `FunctionName` or its logical id."""

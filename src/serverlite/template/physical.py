@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from serverlite.template.errors import TemplateError
 
-__all__ = ["Names", "attribute", "reference", "resource_id", "short_id"]
+__all__ = ["Names", "attribute", "function_url_id", "reference", "resource_id", "short_id"]
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 _STREAM_LABEL = "1970-01-01T00:00:00.000"
@@ -115,11 +115,36 @@ def _short(prefix: str, length: int = 6) -> Callable[[Names, str], str]:
     return lambda names, logical_id: short_id(f"{prefix}:{logical_id}", length)
 
 
+def _http_api_endpoint(names: Names, logical_id: str) -> str:
+    return f"https://{_http_api_id(names, logical_id)}.execute-api.{names.region}.amazonaws.com"
+
+
+def function_url_id(logical_id: str) -> str:
+    """The 32-character host label of a function URL (`<id>.lambda-url.<region>.on.aws`)."""
+    return short_id(f"url:{logical_id}", 32)
+
+
+def _url_function_arn(names: Names, logical_id: str) -> str:
+    """`TargetFunctionArn` is a name or an ARN; with a `Qualifier` the alias ARN."""
+    target = str(names.property(logical_id, "TargetFunctionArn"))
+    arn = target if target.startswith("arn:") else _arn(names, "lambda", f"function:{target}")
+    qualifier = names.property(logical_id, "Qualifier")
+    return f"{arn}:{qualifier}" if qualifier else arn
+
+
+def _function_url(names: Names, logical_id: str) -> str:
+    return f"https://{function_url_id(logical_id)}.lambda-url.{names.region}.on.aws/"
+
+
+_http_api_id = _short("httpapi", 10)
+
+
 _function_name = _named("FunctionName", _logical)
 _table_name = _named("TableName", _logical)
 _role_name = _named("RoleName", _stack_prefixed)
 _log_group_name = _named("LogGroupName", _stack_prefixed)
 _queue_name = _named("QueueName", _stack_prefixed)
+_layer_name = _named("LayerName", _logical)
 _topic_name = _named("TopicName", _stack_prefixed)
 
 
@@ -146,6 +171,8 @@ _REFS: Mapping[str, Callable[[Names, str], Any]] = {
     "AWS::Lambda::Function": _function_name,
     "AWS::Lambda::Alias": _alias_arn,
     "AWS::Lambda::Version": _version_arn,
+    # A layer version's ARN; locally each layer has one version.
+    "AWS::Lambda::LayerVersion": lambda n, i: _arn(n, "lambda", f"layer:{_layer_name(n, i)}:1"),
     "AWS::ApiGateway::RestApi": _rest_api_id,
     "AWS::ApiGateway::Resource": _api_resource_id,
     "AWS::ApiGateway::Deployment": _short("deployment"),
@@ -155,6 +182,13 @@ _REFS: Mapping[str, Callable[[Names, str], Any]] = {
     "AWS::ApiGateway::ApiKey": _short("apikey", 10),
     "AWS::ApiGateway::UsagePlan": _short("usageplan"),
     "AWS::ApiGateway::Authorizer": _short("authorizer"),
+    "AWS::ApiGatewayV2::Api": _http_api_id,
+    "AWS::ApiGatewayV2::Stage": _named("StageName", _logical),
+    "AWS::ApiGatewayV2::Route": _short("route", 7),
+    "AWS::ApiGatewayV2::Integration": _short("integration", 7),
+    "AWS::ApiGatewayV2::Authorizer": _short("authorizer"),
+    "AWS::ApiGatewayV2::Deployment": _short("deployment"),
+    "AWS::Lambda::Url": _url_function_arn,
     "AWS::DynamoDB::Table": _table_name,
     "AWS::IAM::Role": _role_name,
     "AWS::Logs::LogGroup": _log_group_name,
@@ -172,6 +206,12 @@ _ATTRIBUTES: Mapping[str, Mapping[str, Callable[[Names, str], Any]]] = {
     "AWS::ApiGateway::ApiKey": {"APIKeyId": _short("apikey", 10)},
     "AWS::ApiGateway::UsagePlan": {"Id": _short("usageplan")},
     "AWS::ApiGateway::Authorizer": {"AuthorizerId": _short("authorizer")},
+    "AWS::ApiGatewayV2::Api": {"ApiEndpoint": _http_api_endpoint, "ApiId": _http_api_id},
+    "AWS::ApiGatewayV2::Route": {"RouteId": _short("route", 7)},
+    "AWS::ApiGatewayV2::Integration": {"IntegrationId": _short("integration", 7)},
+    "AWS::ApiGatewayV2::Authorizer": {"AuthorizerId": _short("authorizer")},
+    "AWS::ApiGatewayV2::Deployment": {"DeploymentId": _short("deployment")},
+    "AWS::Lambda::Url": {"FunctionArn": _url_function_arn, "FunctionUrl": _function_url},
     "AWS::DynamoDB::Table": {
         "Arn": lambda n, i: _arn(n, "dynamodb", f"table/{_table_name(n, i)}"),
         # A stream ARN ends in its creation time; a fixed label keeps it stable locally.

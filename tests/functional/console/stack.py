@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from serverlite.app import DynamoDBProcess
 from serverlite.console import ConsoleState, RecentInvocations, serve_console
+from serverlite.console.guard import TOKEN_HEADER
+from serverlite.embedded_dynamodb import DynamoDBProcess
 from serverlite.gateway.gateway import Gateway
 from serverlite.gateway.server import GatewayServer
 from serverlite.logs.store import LogStore
@@ -33,6 +35,7 @@ class ConsoleStack:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        self.token = secrets.token_urlsafe(24)
         self.url = ""
         self.gateway_url = ""
         self.dynamodb_url = ""
@@ -97,7 +100,7 @@ class ConsoleStack:
             gateway_url=self.gateway_url,
             recent=recent,
         )
-        runner, port = await serve_console(state, HOST, 0)
+        runner, port = await serve_console(state, HOST, 0, token=self.token)
         self.url = f"http://{HOST}:{port}"
         self._ready.set()
         try:
@@ -111,10 +114,21 @@ class ConsoleStack:
 
     # --- clients for the tests ---------------------------------------------------------------
 
-    def call(self, method: str, path: str, body: object | bytes | None = None) -> tuple[int, object]:
-        """One request to the console; JSON in (unless bytes) and out."""
+    def page(self, fragment: str = "") -> str:
+        """The console's page as `serverlite start` prints its URL (with the token), then `#/...`."""
+        return f"{self.url}/?token={self.token}{fragment}"
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: object | bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, object]:
+        """One request to the console, as its page sends it (token, JSON in unless bytes) and JSON out."""
         data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
+        sent = {TOKEN_HEADER: self.token, "Content-Type": "application/json", **(headers or {})}
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=sent)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 status, raw = response.status, response.read()

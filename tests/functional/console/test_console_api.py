@@ -6,6 +6,8 @@ import json
 import time
 import urllib.request
 
+from serverlite.console.guard import TOKEN_HEADER
+
 TABLE_PATH = "/DemoResourceMusic/DemoResourceMusicTable"
 
 
@@ -149,7 +151,9 @@ def test_logs_groups_streams_and_filter(stack):
 
 
 def test_live_tail_streams_new_events(stack):
-    request = urllib.request.Request(stack.url + "/api/logs/tail?group=DemoRESTAPI&filter=%22404%22")
+    request = urllib.request.Request(
+        stack.url + "/api/logs/tail?group=DemoRESTAPI&filter=%22404%22", headers={TOKEN_HEADER: stack.token}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers["Content-Type"] == "text/event-stream"
         assert response.readline() == b": tailing\n"
@@ -162,3 +166,32 @@ def test_live_tail_streams_new_events(stack):
         line = response.readline()
     assert line.startswith(b"data: ")
     assert json.loads(json.loads(line[6:])["message"])["status"] == "404"
+
+
+def test_requests_not_from_the_console_page_do_nothing(stack):
+    """Issue 15: what a cross-site form, a cross-site fetch and a DNS-rebinding page could send."""
+    invoke = "/api/functions/DemoCreateTable/invoke"
+    before = stack.call("GET", "/api/invocations?function=DemoCreateTable")[1]["invocations"]
+    event = b'{"headers": {"table": "CrossSite"}}'
+    attempts = [
+        # The form of the issue's report: no token, text/plain, another origin.
+        {TOKEN_HEADER: "", "Content-Type": "text/plain", "Origin": "http://evil.example"},
+        # The token alone is not enough from another origin, nor without JSON.
+        {"Origin": "http://127.0.0.1:5173"},
+        {"Content-Type": "text/plain"},
+        # A page whose name was rebound to 127.0.0.1.
+        {"Host": "evil.example:" + stack.url.rsplit(":", 1)[1]},
+    ]
+    answers = [stack.call("POST", invoke, event, headers) for headers in attempts]
+    assert [(status, body["error"]["type"]) for status, body in answers] == [
+        (403, "AccessDeniedException"),
+        (403, "AccessDeniedException"),
+        (415, "UnsupportedMediaType"),
+        (403, "AccessDeniedException"),
+    ]
+    assert stack.call("GET", "/api/invocations?function=DemoCreateTable")[1]["invocations"] == before
+    tables = [t["TableName"] for t in stack.call("GET", "/api/tables")[1]["tables"]]
+    assert "CrossSite" not in tables
+    # The same request from the console's page runs.
+    status, result = stack.call("POST", invoke, event)
+    assert (status, result["status"]) == (200, "Succeeded")

@@ -65,14 +65,15 @@ def test_body_with_wrong_content_type_is_404(server: ServerProcess, content_type
     assert (status, body) == (404, b"<UnknownOperationException/>\n")
 
 
-def test_cors_preflight(server: ServerProcess) -> None:
+def test_cors_preflight_of_a_foreign_origin_is_refused(server: ServerProcess) -> None:
+    # AWS answers every origin's preflight; serverlite checks no credentials, so it answers only the
+    # origins allowed (issue 15; allowed ones: test_endpoint_policy.py).
     status, headers, body = _request(
         server, "OPTIONS", headers={"Origin": "x", "Access-Control-Request-Headers": "a, b"}
     )
-    assert (status, body) == (200, b"")
-    assert headers["access-control-allow-origin"] == "*"
-    assert headers["access-control-allow-headers"] == "a, b"
-    assert headers["access-control-max-age"] == "172800"
+    assert status == 403
+    assert json.loads(body)["__type"] == "com.amazon.coral.service#AccessDeniedException"
+    assert "access-control-allow-origin" not in headers
 
 
 def test_application_json_is_answered_in_kind(server: ServerProcess) -> None:

@@ -87,3 +87,23 @@ def chatty(event, context):
     for number in range(event.get("lines", 3000)):
         print(f"line {number} " + "x" * 100)
     return "done"
+
+
+def context_view(event, context):
+    """What the runtime told the handler about its caller and its trace."""
+    custom = context.client_context.custom if context.client_context else None
+    identity = context.identity.cognito_identity_id if context.identity else None
+    return {"custom": custom, "identity": identity, "trace": os.environ.get("_X_AMZN_TRACE_ID")}
+
+
+def sized(event, context):
+    """A string response of exactly `bytes` bytes once JSON-encoded (the quotes count), and the event's size."""
+    return "x" * (int(event["bytes"]) - 2) if "bytes" in event else len(json.dumps(event))
+
+
+def json_logs(event, context):
+    import logging
+
+    logging.getLogger().info("structured %s", "info", extra={"k": "v"})
+    print("plain print")
+    return "ok"

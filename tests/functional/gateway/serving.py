@@ -36,6 +36,16 @@ class Served:
         status, response_headers, data = raw_request(self.port, method, target, headers, body)
         return status, dict(response_headers), data
 
+    def raw(
+        self,
+        method: str,
+        target: str,
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes | None = None,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request on a new connection; the response headers as sent, repeated ones included."""
+        return raw_request(self.port, method, target, headers, body)
+
 
 def raw_request(
     port: int,
@@ -78,7 +88,9 @@ def serve(
     async def main() -> None:
         service = LambdaService(
             {f.logical_id: f for f in functions},
-            RuntimeSettings(data_dir=data_dir),
+            # INIT gets a minute, not Lambda's 10 s: sixteen cold starts at once on a loaded 2-core machine
+            # can take longer (the limit itself: tests/functional/runtime/test_lambda_service.py).
+            RuntimeSettings(data_dir=data_dir, init_timeout=60.0),
             output=lambda *args: None,
         )
         gateway = (make_gateway or _default_gateway)(apis, service)

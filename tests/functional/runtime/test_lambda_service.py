@@ -193,3 +193,58 @@ def test_output_printed_before_the_result_comes_before_report(data_dir):
         assert printed == [f"line {n} " + "x" * 100 for n in range(3000)]
         assert [m for m in result.log if m.startswith("line ")] == printed
         assert result.log[-1].startswith("REPORT RequestId:")
+
+
+def test_init_output_comes_before_start_and_handler_output_after(data_dir):
+    """On Lambda a function's log reads INIT_START, what INIT printed, START, what the handler printed,
+    END, REPORT; the event is delivered only once START is written, so no line lands on the wrong side."""
+    fn = make_function("noisy_init.handler", name="Noisy")
+
+    async def scenario(service):
+        return await service.invoke("Noisy", b"{}")
+
+    result, lines = _run([fn], data_dir, scenario)
+    order = [
+        line.split("|", 2)[2].split(" ", 1)[0]
+        if "RequestId" in line or "INIT_START" in line
+        else line.split("|", 2)[2]
+        for line in lines
+    ]
+    assert order == ["INIT_START", "printed during init", "START", "printed by the handler", "END", "REPORT"]
+    assert [line.split(" ", 1)[0] for line in result.log] == ["START", "printed", "END", "REPORT"]
+
+
+def test_init_longer_than_the_init_limit_fails_the_invocation(data_dir):
+    fn = make_function("slow_init.handler", name="SlowInit")
+
+    async def scenario(service):
+        return await service.invoke("SlowInit", b"{}")
+
+    result, _ = _run([fn], data_dir, scenario, init_timeout=1.0)
+    assert (result.function_error, result.error_type) == ("Unhandled", "Runtime.ExitError")
+    assert (
+        result.error_message
+        == f"RequestId: {result.request_id} Error: Runtime exited with error: signal: killed"
+    )
+
+
+def test_prewarmed_environment_answers_its_first_invocation_warm(data_dir):
+    """Lambda's proactive initialisation: an environment initialised before any invocation serves the
+    first one without INIT (no Init Duration in its REPORT); without prewarm the first one is cold."""
+    fn = make_function("handlers.echo", name="Warm")
+
+    async def prewarmed(service):
+        await service.prewarm()
+        (env,) = service.pool("Warm")._idle
+        assert await env.initialized(30)
+        return await service.invoke("Warm", b"{}")
+
+    async def cold(service):
+        return await service.invoke("Warm", b"{}")
+
+    warm_result, warm_lines = _run([fn], data_dir, prewarmed)
+    cold_result, _ = _run([fn], data_dir, cold)
+    assert warm_result.function_error is None and warm_result.init_duration_ms is None
+    assert "Init Duration" not in warm_result.log[-1]
+    assert [line.split("|", 2)[2].split(" ", 1)[0] for line in warm_lines][:2] == ["INIT_START", "START"]
+    assert cold_result.init_duration_ms is not None and "Init Duration" in cold_result.log[-1]

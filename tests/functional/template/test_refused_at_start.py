@@ -1,5 +1,6 @@
 """Issue 4 through the command users run: `serverlite start` refuses a template that uses features serverlite
-does not support yet, naming each with its file and line, and exits 1 before serving anything."""
+does not support yet, naming each with its file and line, and exits 1 before serving anything. What it does
+not emulate (the SQS event here) is not a reason to refuse (issue 16)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ Resources:
         Jobs:
           Type: SQS
           Properties: {Queue: arn:aws:sqs:us-east-1:123456789012:jobs}
+  Bounded:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src
+      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary
 """
 
 
@@ -51,8 +59,9 @@ def test_start_refuses_every_unsupported_feature_by_name_and_line(tmp_path: Path
     assert done.returncode == 1
     assert "Ready" not in done.stdout
     assert done.stderr.strip().splitlines() == [
-        f"Error: {template}:9: resource 'Worker': AWS::Serverless::Function property 'Layers' is not supported "
-        "by serverlite yet (layers: their code would be missing from the function)",
-        f"{template}:12: resource 'Worker': AWS::Serverless::Function event 'Jobs' of type SQS is not supported "
-        "by serverlite yet (Amazon SQS is not emulated)",
+        f"Error: {template}:3: resource 'Worker': layer arn:aws:lambda:us-east-1:123456789012:layer:deps:3 cannot be "
+        "downloaded here: give its content with `serverlite start --layer "
+        "arn:aws:lambda:us-east-1:123456789012:layer:deps:3=DIR` (DIR holds what the layer's zip holds, e.g. python/)",
+        f"{template}:20: resource 'Bounded': AWS::Serverless::Function property 'PermissionsBoundary' is not "
+        "supported by serverlite yet (permissions boundaries are not applied by the IAM checks)",
     ]

@@ -83,12 +83,6 @@ def test_a_property_serverlite_does_not_know_is_refused_by_name(write: Write) ->
     ("properties", "key", "expected"),
     [
         (
-            "      Layers: [arn:aws:lambda:us-east-1:123456789012:layer:deps:3]\n",
-            "Layers",
-            "AWS::Lambda::Function property 'Layers' is not supported by serverlite yet "
-            "(layers: their code would be missing from the function)",
-        ),
-        (
             "      PackageType: Image\n",
             "PackageType",
             "AWS::Lambda::Function property 'PackageType' value 'Image' is not supported by serverlite yet "
@@ -150,9 +144,6 @@ def test_values_that_change_behaviour_are_refused_all_at_once(write: Write) -> N
         f"{path}:{line(path, 'CacheClusterEnabled')}: resource 'Stage': AWS::ApiGateway::Stage property "
         "'CacheClusterEnabled' value true is not supported by serverlite yet "
         "(API caching: responses would never come from a cache)",
-        f"{path}:{line(path, 'EventSourceArn')}: resource 'Queue': AWS::Lambda::EventSourceMapping property "
-        "'EventSourceArn' value 'arn:aws:sqs:us-east-1:123456789012:jobs' is not supported by serverlite yet "
-        "(Amazon SQS event sources: only DynamoDB streams are polled)",
         f"{path}:{line(path, 'ResourcePolicy')}: resource 'Songs': AWS::DynamoDB::Table property "
         "'ResourcePolicy' is not supported by serverlite yet (resource-based policies are not evaluated by the IAM checks)",
     ]
@@ -193,14 +184,14 @@ def test_resource_types_that_change_behaviour_are_refused(write: Write) -> None:
         "Resources:"
         + FUNCTION
         + """
-  Url:
-    Type: AWS::Lambda::Url
-    Properties: {TargetFunctionArn: !GetAtt Fn.Arn, AuthType: NONE}
+  Socket:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: chat, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
 """
     )
     assert refusal(path) == (
-        f"{path}:{line(path, 'AWS::Lambda::Url')}: resource 'Url': resource type AWS::Lambda::Url is not "
-        "supported by serverlite yet (function URLs are not served)"
+        f"{path}:{line(path, 'WEBSOCKET')}: resource 'Socket': AWS::ApiGatewayV2::Api property 'ProtocolType' "
+        "value 'WEBSOCKET' is not supported by serverlite yet (WebSocket APIs)"
     )
 
 
@@ -216,10 +207,13 @@ def test_resources_of_other_services_are_listed_as_not_emulated(write: Write) ->
     Properties: {DomainName: api.example.com}
 """
     )
-    assert load_application(path).not_emulated == {
-        "Topic": "AWS::SNS::Topic",
-        "Domain": "AWS::ApiGateway::DomainName",
-    }
+    assert load_application(path).not_emulated == (
+        f"{path}:{line(path, 'AWS::SNS::Topic')}: resource 'Topic': AWS::SNS::Topic is not emulated: "
+        "serverlite does not emulate this service",
+        f"{path}:{line(path, 'AWS::ApiGateway::DomainName')}: resource 'Domain': AWS::ApiGateway::DomainName is "
+        "not emulated: custom domain names are not served: serverlite serves every API at its local URL, which "
+        "stands in for AWS's endpoints and domains",
+    )
 
 
 def test_harmless_properties_and_attributes_are_accepted(write: Write) -> None:
@@ -298,10 +292,6 @@ def test_sam_event_sources_are_refused_with_the_function_and_event(write: Write)
 """
     )
     assert refusal(path).splitlines() == [
-        f"{path}:{line(path, 'Type: SQS')}: resource 'Fn': AWS::Serverless::Function event 'Jobs' of type SQS "
-        "is not supported by serverlite yet (Amazon SQS is not emulated)",
-        f"{path}:{line(path, 'Type: HttpApi')}: resource 'Fn': AWS::Serverless::Function event 'Http' of type "
-        "HttpApi is not supported by serverlite yet (API Gateway v2 HTTP and WebSocket APIs: REST APIs only)",
         f"{path}:{line(path, 'StartingPosition')}: resource 'Fn': AWS::Serverless::Function event 'Changes' "
         "property 'StartingPosition' value 'AT_TIMESTAMP' is not supported by serverlite yet "
         "(starting at a timestamp)",
@@ -330,16 +320,13 @@ Resources:
     Type: AWS::Serverless::HttpApi
 """
     )
+    # FunctionUrlConfig and AWS::Serverless::HttpApi are served (issue 17); a layer by ARN needs --layer.
+    layer = "arn:aws:lambda:us-east-1:123456789012:layer:deps:3"
     assert refusal(path).splitlines() == [
-        f"{path}:{line(path, 'Layers')}: Globals Function property 'Layers' is not supported by serverlite yet "
-        "(layers: their code would be missing from the function)",
-        f"{path}:{line(path, 'FunctionUrlConfig')}: resource 'Fn': AWS::Serverless::Function property "
-        "'FunctionUrlConfig' is not supported by serverlite yet (function URLs are not served)",
+        f"{path}:{line(path, 'Fn:')}: resource 'Fn': layer {layer} cannot be downloaded here: give its "
+        f"content with `serverlite start --layer {layer}=DIR` (DIR holds what the layer's zip holds, e.g. python/)",
         f"{path}:{line(path, 'MinimumCompressionSize')}: resource 'Api': AWS::Serverless::Api property "
         "'MinimumCompressionSize' is not supported by serverlite yet (response compression)",
-        f"{path}:{line(path, 'AWS::Serverless::HttpApi')}: resource 'Http': resource type "
-        "AWS::Serverless::HttpApi is not supported by serverlite yet "
-        "(API Gateway v2 HTTP and WebSocket APIs: REST APIs only)",
     ]
 
 
@@ -536,7 +523,7 @@ def test_every_example_is_accepted(template: Path) -> None:
     assert application.functions or application.rest_apis
 
 
-def test_an_event_pattern_is_refused_only_when_it_invokes_a_function(write: Write) -> None:
+def test_an_event_pattern_invoking_a_function_is_listed_as_not_emulated(write: Write) -> None:
     rule = """
   Rule:
     Type: AWS::Events::Rule
@@ -545,9 +532,99 @@ def test_an_event_pattern_is_refused_only_when_it_invokes_a_function(write: Writ
       Targets: [{Id: target, Arn: %s}]
 """
     path = write("Resources:" + FUNCTION + rule % "!GetAtt Fn.Arn")
-    assert refusal(path) == (
-        f"{path}:{line(path, 'EventPattern')}: resource 'Rule': AWS::Events::Rule property 'EventPattern' is not "
-        "supported by serverlite yet (event patterns: only schedules invoke functions)"
+    application = load_application(path)
+    assert application.schedules == ()
+    assert application.not_emulated == (
+        f"{path}:{line(path, 'AWS::Events::Rule')}: resource 'Rule': AWS::Events::Rule is not emulated: no event "
+        "ever matches its pattern; the function still runs on API calls and serverlite invoke",
     )
     other = write("Resources:" + FUNCTION + rule % "arn:aws:sqs:us-east-1:123456789012:jobs", "queue.yaml")
     assert load_application(other).schedules == ()
+
+
+# --- serve what can be served (issue 16) ------------------------------------------------------------
+
+
+def test_what_serverlite_does_not_emulate_is_listed_with_its_line_and_meaning(write: Write) -> None:
+    path = write(
+        SAM_FUNCTION
+        + """      DurableConfig: {ExecutionTimeout: 900}
+      FileSystemConfigs: [{Arn: arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-1, LocalMountPath: /mnt/efs}]
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: {Queue: !GetAtt Jobs.Arn}
+        Get:
+          Type: Api
+          Properties: {Path: /hello, Method: get}
+  Jobs:
+    Type: AWS::SQS::Queue
+  Firewall:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties: {ResourceArn: arn, WebACLArn: arn}
+  Seed:
+    Type: Custom::SeedTable
+    Properties: {ServiceToken: !GetAtt Fn.Arn}
+"""
+    )
+    application = load_application(path)
+    still = "; the function still runs on API calls and serverlite invoke"
+    assert application.not_emulated == (
+        f"{path}:{line(path, 'DurableConfig')}: resource 'Fn': AWS::Serverless::Function property 'DurableConfig' "
+        "is not emulated: the function runs as an ordinary function: no durable checkpoints, waits or replays",
+        f"{path}:{line(path, 'FileSystemConfigs')}: resource 'Fn': AWS::Serverless::Function property "
+        "'FileSystemConfigs' is not emulated: the EFS file system is not mounted: its path does not exist in the "
+        "function",
+        f"{path}:{line(path, 'Type: SQS')}: resource 'Fn': event 'Jobs' (SQS) is not emulated: the queue never "
+        f"triggers it{still}",
+        f"{path}:{line(path, 'AWS::SQS::Queue')}: resource 'Jobs': AWS::SQS::Queue is not emulated: serverlite "
+        "does not emulate this service",
+        f"{path}:{line(path, 'WebACLAssociation')}: resource 'Firewall': AWS::WAFv2::WebACLAssociation is not "
+        "emulated: AWS WAF rules are not applied: every request reaches the API",
+        f"{path}:{line(path, 'Custom::SeedTable')}: resource 'Seed': Custom::SeedTable is not emulated: its "
+        "function is not run at deployment: what it would create or change is missing",
+    )
+    assert [resource.path for resource in application.rest_apis[0].resources] == ["/", "/hello"]
+    assert [mapping.event_source_arn for mapping in application.event_sources] == [
+        "arn:aws:sqs:us-east-1:123456789012:serverlite-Jobs"
+    ]
+
+
+def test_every_refusal_is_reported_in_one_run(write: Write) -> None:
+    path = write(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src
+      FunctionUrlConfig: {AuthType: NONE}
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: {Handler: app.handler, Runtime: python3.12, Code: src, TenancyConfig: {TenantIsolationMode: PER_TENANT}}
+  NoHandler:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Code: src}
+"""
+    )
+    assert refusal(path).splitlines() == [
+        f"{path}:{line(path, 'TenancyConfig')}: resource 'Plain': AWS::Lambda::Function property 'TenancyConfig' "
+        "is not supported by serverlite yet (tenant isolation)",
+        f"{path}:{line(path, 'NoHandler:')}: resource 'NoHandler': Handler is required",
+    ]
+
+
+def test_a_layer_that_cannot_be_downloaded_is_refused_with_how_to_supply_it(write: Write) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:layer:deps:3"
+    path = write("Resources:" + FUNCTION + f"      Layers: [{arn}]\n")
+    assert refusal(path) == (
+        f"{path}:{line(path, 'Fn:')}: resource 'Fn': layer {arn} cannot be downloaded here: give its content "
+        f"with `serverlite start --layer {arn}=DIR` (DIR holds what the layer's zip holds, e.g. python/)"
+    )
+    layer = path.parent / "deps-layer"
+    (layer / "python").mkdir(parents=True)
+    function = load_application(path, layers={arn: layer}).functions["Fn"]
+    assert [(item.arn, item.content_dir) for item in function.layers] == [(arn, layer)]

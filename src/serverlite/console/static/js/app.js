@@ -1,11 +1,12 @@
 // The console's router: `#/section/...` picks a page module; each page renders into <main>.
 import { api, h, errorBox } from "./dom.js";
 import * as apis from "./apis.js";
+import * as httpApis from "./http_apis.js";
 import * as functions from "./functions.js";
 import * as tables from "./tables.js";
 import * as logs from "./logs.js";
 
-const pages = { apis, functions, tables, logs };
+const pages = { apis, "http-apis": httpApis, functions, tables, logs };
 const main = document.getElementById("main");
 let overview = null;
 let leave = null;
@@ -18,6 +19,7 @@ async function home() {
     h("h1", {}, "Local stack"),
     h("div", { class: "cards" },
       tile("#/apis", "API Gateway", counts.apis, "REST APIs"),
+      tile("#/http-apis", "HTTP APIs", counts.httpApis, `HTTP APIs · ${counts.functionUrls} function URLs`),
       tile("#/functions", "Lambda", counts.functions, "functions"),
       tile("#/tables", "DynamoDB", counts.tables, "tables in the template"),
       tile("#/logs", "CloudWatch Logs", "⇢", "log groups")),

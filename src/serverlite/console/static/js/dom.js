@@ -28,23 +28,73 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, options = {}) {
-  const init = { method: options.method || "GET", headers: {} };
-  if (options.json !== undefined) {
-    init.body = JSON.stringify(options.json);
-    init.headers["Content-Type"] = "application/json";
-  } else if (options.body !== undefined) {
-    init.body = options.body;
+// The console's API answers only calls carrying the token of the URL printed at start
+// (`/?token=...`): kept for this origin, taken out of the address bar, sent with every call.
+const TOKEN_KEY = "serverlite-console-token";
+
+function keepToken() {
+  const url = new URL(location.href);
+  const given = url.searchParams.get("token");
+  if (given !== null) {
+    localStorage.setItem(TOKEN_KEY, given);
+    url.searchParams.delete("token");
+    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
   }
-  const response = await fetch(path, init);
+  return localStorage.getItem(TOKEN_KEY) || "";
+}
+
+const token = keepToken();
+
+function headers(extra = {}) {
+  return { "X-Serverlite-Token": token, ...extra };
+}
+
+async function failure(response) {
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  if (!response.ok) {
-    const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.type || response.statusText, error.message || text);
-  }
-  return data;
+  const error = (data && data.error) || {};
+  return new ApiError(response.status, error.type || response.statusText, error.message || text);
+}
+
+// Every call of every page goes through here: JSON in (any body is sent as application/json, the only
+// type the API takes for changes) and out; an error answer becomes an ApiError.
+export async function api(path, options = {}) {
+  const method = options.method || "GET";
+  const init = { method, headers: headers() };
+  if (method !== "GET" && method !== "HEAD") init.headers["Content-Type"] = "application/json";
+  if (options.json !== undefined) init.body = JSON.stringify(options.json);
+  else if (options.body !== undefined) init.body = options.body;
+  const response = await fetch(path, init);
+  if (!response.ok) throw await failure(response);
+  const text = await response.text();
+  try { return text ? JSON.parse(text) : null; } catch { return null; }
+}
+
+// Server-sent events of `path` (EventSource cannot send the token): `onMessage(data)` per event,
+// `onEnd(error)` when the stream ends by itself; `close()` ends it quietly.
+export function events(path, onMessage, onEnd) {
+  const abort = new AbortController();
+  const read = async () => {
+    const response = await fetch(path, { headers: headers(), signal: abort.signal });
+    if (!response.ok) throw await failure(response);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value.replaceAll("\r\n", "\n");
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const data = buffer.slice(0, end).split("\n").filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).replace(/^ /, "")).join("\n");
+        buffer = buffer.slice(end + 2);
+        if (data) onMessage(data);
+      }
+    }
+  };
+  read().then(() => onEnd(null), (error) => { if (!abort.signal.aborted) onEnd(error); });
+  return { close: () => abort.abort() };
 }
 
 export function time(ms) {

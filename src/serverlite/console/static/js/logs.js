@@ -1,5 +1,5 @@
 // CloudWatch Logs: log groups; per group its streams, events with a filter pattern, and a live tail.
-import { api, h, table, field, crumbs, errorBox, link, route, time, bytes } from "./dom.js";
+import { api, events, h, table, field, crumbs, errorBox, link, route, time, bytes } from "./dom.js";
 
 export async function render(parts) {
   if (!parts.length) {
@@ -74,13 +74,14 @@ async function group(name, streamName) {
     if (source) { stop(); return; }
     const params = query();
     params.delete("since");
-    source = new EventSource(`/api/logs/tail?${params}`);
-    source.onmessage = (message) => {
-      const e = JSON.parse(message.data);
+    source = events(`/api/logs/tail?${params}`, (data) => {
+      const e = JSON.parse(data);
       if (!stream.value || e.logStreamName === stream.value) body.append(row(e));
       status.textContent = `${body.children.length} event(s), tailing…`;
-    };
-    source.onerror = () => { if (source && source.readyState === EventSource.CLOSED) stop(); };
+    }, (error) => {
+      stop();
+      if (error) status.replaceChildren(errorBox(error));
+    });
     live.textContent = "Stop live tail";
     live.setAttribute("aria-pressed", "true");
   });
