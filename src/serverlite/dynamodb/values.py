@@ -55,6 +55,7 @@ _MIN_EXPONENT = -130
 _MAX_DIGITS = 38
 # Integers that are their own canonical form: no sign but "-", no leading zero, at most 38 digits.
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]{0,37}")
+_INTEGER_BOUND = 10**38
 # Plain decimals (no exponent), whose significant digits can be counted on the text.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
@@ -128,6 +129,10 @@ def add_numbers(left: str, right: str, operator: str) -> str:
     Raises:
         ValidationException: a result beyond the magnitude or the 38 digits a Number holds.
     """
+    if _CANONICAL_INTEGER.fullmatch(left) and _CANONICAL_INTEGER.fullmatch(right):  # counters, mostly
+        exact = int(left) + int(right) if operator == "+" else int(left) - int(right)
+        if -_INTEGER_BOUND < exact < _INTEGER_BOUND:  # at most 38 digits: its own canonical form
+            return str(exact)
     a, b = Decimal(left), Decimal(right)
     total = _EXACT.add(a, b) if operator == "+" else _EXACT.subtract(a, b)
     return canonical_number(check_number(total))

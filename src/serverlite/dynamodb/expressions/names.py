@@ -206,13 +206,18 @@ class ExpressionContext:
                 raise InvalidExpression("The expression can not be empty;")
             _check_size(kind, text)
             tree = parse(text)
+            if len(text) <= _SHALLOW_TEXT:  # too short to nest deep: no need to make room
+                return self._checked(tree, check, order)
             with parser.room_to_nest():
-                findings = _Findings()
-                check(tree, findings)
-                findings.raise_first(order)
-                return self._resolved(tree)
+                return self._checked(tree, check, order)
         except InvalidExpression as error:
             raise ValidationException(f"Invalid {kind}: {error.message}") from None
+
+    def _checked(self, tree: Any, check: Callable[[Any, _Findings], None], order: tuple[str, ...]) -> Any:
+        findings = _Findings()
+        check(tree, findings)
+        findings.raise_first(order)
+        return self._resolved(tree)
 
     def _resolved(self, node: Any) -> Any:
         """A new tree with names and values filled in (the parsed tree is cached and shared)."""
@@ -480,6 +485,9 @@ class ExpressionContext:
 # Filter expressions add the size to the message. Captured from AWS by ExtendDB
 # (tests/test_expression_size_limit.py, us-east-1) and scylladb test/alternator/test_limits.py.
 MAX_EXPRESSION_BYTES = 4096
+# The checks and the resolution recurse at most twice per nesting level, and a level takes at least one
+# character: texts up to this length fit Python's default recursion limit with room to spare.
+_SHALLOW_TEXT = 300
 _SIZE_SHOWN = ("ConditionExpression", "FilterExpression")
 
 

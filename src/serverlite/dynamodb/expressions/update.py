@@ -68,6 +68,8 @@ def _in_applying_order(actions: tuple[SetAction | PathAction, ...]) -> list[SetA
     the end are appended "sorted in order by element number"), then ADD and DELETE, then the REMOVEs,
     the last position first, so that no removal shifts a position another action names.
     """
+    if len(actions) == 1 or not any(isinstance(part, int) for a in actions for part in a.path.parts):
+        return list(actions)  # without list positions, no order of these actions differs from another
     sets = sorted((a for a in actions if isinstance(a, SetAction)), key=lambda a: _path_key(a.path))
     changes = [a for a in actions if isinstance(a, PathAction) and a.section != "REMOVE"]
     removals = sorted(
