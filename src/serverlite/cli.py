@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from serverlite import __version__
-from serverlite.config import Config, parse_jwks, parse_layer, parse_parameter_overrides, parse_vpc
+from serverlite.config import (
+    Config,
+    parse_env_vars,
+    parse_jwks,
+    parse_layer,
+    parse_parameter_overrides,
+    parse_vpc,
+)
 from serverlite.logs.cli import logs_command
 
 __all__ = ["main"]
@@ -29,6 +36,9 @@ def _template_option(*, exists: bool = False) -> t.Callable[[t.Callable[..., t.A
 
 
 _LAYER_HELP = "A local folder standing in for a layer the template names by ARN (what its zip holds)."
+_ENV_HELP = (
+    "SAM CLI's env.json: values of the functions' declared variables (per function, `Parameters`: all)."
+)
 
 
 @click.group()
@@ -100,6 +110,9 @@ def main() -> None:
     help="Access keys (ini, like ~/.aws/credentials) that AWS_IAM methods accept SigV4 signatures of.",
 )
 @click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP)
+@click.option(
+    "--env-vars", "env_vars", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_ENV_HELP
+)
 def start(
     template: Path,
     host: str,
@@ -119,6 +132,7 @@ def start(
     jwks: tuple[str, ...],
     credentials: Path | None,
     layers: tuple[str, ...],
+    env_vars: Path | None,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
     from serverlite.app import StartupError, serve
@@ -147,6 +161,7 @@ def start(
             jwks=dict(parse_jwks(j) for j in jwks),
             credentials=credentials.resolve() if credentials else None,
             layers=dict(parse_layer(layer) for layer in layers),
+            env_vars=parse_env_vars(env_vars),
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
@@ -170,6 +185,9 @@ _LOCAL_OPTIONS = [
     click.option("--region", default="us-east-1", show_default=True),
     click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values."),
     click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP),
+    click.option(
+        "--env-vars", "env_vars", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_ENV_HELP
+    ),
 ]
 
 
@@ -184,10 +202,12 @@ def _local_config(options: dict[str, t.Any]) -> Config:
     template = Path(options["template"]).resolve()
     try:
         layers = dict(parse_layer(layer) for layer in options["layers"])
+        env_vars = parse_env_vars(options["env_vars"])
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--layer") from None
+        raise click.BadParameter(str(error)) from None
     return Config(
         layers=layers,
+        env_vars=env_vars,
         template=template,
         data_dir=(options["data_dir"] or template.parent / ".serverlite").resolve(),
         dynamodb_port=options["dynamodb_port"],
@@ -299,7 +319,10 @@ def test_invoke(
 @click.option(
     "--server", "server_url", default="http://127.0.0.1:3000", show_default=True, help="Gateway URL."
 )
-def openapi(template: Path, api: str | None, stage: str | None, server_url: str) -> None:
+@click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values.")
+def openapi(
+    template: Path, api: str | None, stage: str | None, server_url: str, parameter_overrides: str | None
+) -> None:
     """Print an OpenAPI 3 document (JSON) of a REST API of the template."""
     import json
 
@@ -308,10 +331,14 @@ def openapi(template: Path, api: str | None, stage: str | None, server_url: str)
     from serverlite.template.load import load_application
 
     try:
-        chosen = select_api(load_application(template.resolve()).rest_apis, api)
+        overrides = parse_parameter_overrides(parameter_overrides)
+        application = load_application(template.resolve(), parameter_overrides=overrides)
+        chosen = select_api(application.rest_apis, api)
         document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
     except (TemplateError, LookupError) as error:
         raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--parameter-overrides") from None
     click.echo(json.dumps(document, indent=2))
 
 
