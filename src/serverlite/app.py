@@ -335,6 +335,25 @@ def _log_sink(store: LogStore, warn: _LogWriteWarning) -> OutputSink:
 
 
 def _load(config: Config) -> Application:
+    return _with_env_vars(_loaded(config), config.env_vars)
+
+
+def _with_env_vars(application: Application, env_vars: t.Mapping[str, t.Mapping[str, str]]) -> Application:
+    """`--env-vars`: as SAM CLI, the file overrides the values of variables the template declares, a
+    function's own entry (by logical id, else name) before `Parameters`
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-cli-using-invoke.html)."""
+    if not env_vars:
+        return application
+    functions = {}
+    for logical_id, function in application.functions.items():
+        own = env_vars.get(logical_id) or env_vars.get(function.name) or {}
+        given = {**env_vars.get("Parameters", {}), **own}
+        environment = {name: given.get(name, value) for name, value in function.environment.items()}
+        functions[logical_id] = dataclasses.replace(function, environment=environment)
+    return dataclasses.replace(application, functions=functions)
+
+
+def _loaded(config: Config) -> Application:
     return load_application(
         config.template,
         region=config.region,

@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from serverlite import __version__
-from serverlite.config import Config, parse_jwks, parse_layer, parse_parameter_overrides, parse_vpc
+from serverlite.config import (
+    Config,
+    parse_env_vars,
+    parse_jwks,
+    parse_layer,
+    parse_parameter_overrides,
+    parse_vpc,
+)
 from serverlite.lifecycle import run_until_stopped, take_over_signals
 from serverlite.logs.cli import logs_command
 
@@ -30,6 +37,9 @@ def _template_option(*, exists: bool = False) -> t.Callable[[t.Callable[..., t.A
 
 
 _LAYER_HELP = "A local folder standing in for a layer the template names by ARN (what its zip holds)."
+_ENV_HELP = (
+    "SAM CLI's env.json: values of the functions' declared variables (per function, `Parameters`: all)."
+)
 
 
 def _exposure_options(function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
@@ -155,6 +165,9 @@ def main() -> None:
     is_flag=True,
     help="Serve the console without the token of its URL (only with a loopback --host).",
 )
+@click.option(
+    "--env-vars", "env_vars", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_ENV_HELP
+)
 def start(
     template: Path,
     host: str,
@@ -179,6 +192,7 @@ def start(
     allowed_hosts: tuple[str, ...],
     allow_origins: tuple[str, ...],
     no_console_token: bool,
+    env_vars: Path | None,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
     from serverlite.embedded_dynamodb import StartupError
@@ -219,6 +233,7 @@ def start(
             allowed_hosts=allowed_hosts,
             allow_origins=allow_origins,
             console_token=not no_console_token,
+            env_vars=parse_env_vars(env_vars),
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
@@ -258,6 +273,9 @@ _LOCAL_OPTIONS = [
     click.option("--region", default="us-east-1", show_default=True),
     click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values."),
     click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP),
+    click.option(
+        "--env-vars", "env_vars", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=_ENV_HELP
+    ),
 ]
 
 
@@ -272,10 +290,12 @@ def _local_config(options: dict[str, t.Any]) -> Config:
     template = Path(options["template"]).resolve()
     try:
         layers = dict(parse_layer(layer) for layer in options["layers"])
+        env_vars = parse_env_vars(options["env_vars"])
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--layer") from None
+        raise click.BadParameter(str(error)) from None
     return Config(
         layers=layers,
+        env_vars=env_vars,
         template=template,
         data_dir=(options["data_dir"] or template.parent / ".serverlite").resolve(),
         dynamodb_port=options["dynamodb_port"],
@@ -392,7 +412,10 @@ def test_invoke(
 @click.option(
     "--server", "server_url", default="http://127.0.0.1:3000", show_default=True, help="Gateway URL."
 )
-def openapi(template: Path, api: str | None, stage: str | None, server_url: str) -> None:
+@click.option("--parameter-overrides", metavar="'K=V K2=V2'", help="Template parameter values.")
+def openapi(
+    template: Path, api: str | None, stage: str | None, server_url: str, parameter_overrides: str | None
+) -> None:
     """Print an OpenAPI 3 document (JSON) of a REST or HTTP API of the template."""
     import json
 
@@ -402,7 +425,8 @@ def openapi(template: Path, api: str | None, stage: str | None, server_url: str)
     from serverlite.template.load import load_application
 
     try:
-        application = load_application(template.resolve())
+        overrides = parse_parameter_overrides(parameter_overrides)
+        application = load_application(template.resolve(), parameter_overrides=overrides)
         http_api = select_http_api(application.http_apis, api)
         if http_api is not None and (api is not None or not application.rest_apis):
             chosen_stage = stage or next(iter(http_api.stages), "$default")
@@ -412,6 +436,8 @@ def openapi(template: Path, api: str | None, stage: str | None, server_url: str)
             document = openapi_document(chosen, stage or default_stage(chosen), server_url=server_url)
     except (TemplateError, LookupError) as error:
         raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--parameter-overrides") from None
     click.echo(json.dumps(document, indent=2))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "parse_jwks", "parse_layer", "parse_parameter_overrides", "parse_vpc"]
+__all__ = ["Config", "parse_env_vars", "parse_jwks", "parse_layer", "parse_parameter_overrides", "parse_vpc"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Config:
     allow_origins: tuple[str, ...] = ()
     # Whether the console's API needs the token printed with its URL (`--no-console-token`: loopback only).
     console_token: bool = True
+    # `--env-vars env.json` (SAM CLI's format): function logical id or name -> variables; `Parameters`: all.
+    env_vars: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:
@@ -69,6 +71,27 @@ def parse_vpc(text: str) -> tuple[str, tuple[str, ...]]:
     if not sep or not vpc.startswith("vpc") or not cidrs:
         raise ValueError(f"expected vpc-ID=CIDR[,CIDR], got {text!r}")
     return vpc, tuple(c.strip() for c in cidrs.split(",") if c.strip())
+
+
+def parse_env_vars(path: Path | None) -> dict[str, dict[str, str]]:
+    """SAM CLI's `--env-vars` JSON: `{"Parameters": {...}, "<Function>": {...}}`, values as text."""
+    import json
+
+    if path is None:
+        return {}
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"--env-vars {path}: {error}") from None
+    if not isinstance(document, dict) or not all(isinstance(v, dict) for v in document.values()):
+        raise ValueError(
+            f'--env-vars {path}: expected an object of objects, e.g. {{"Parameters": {{"K": "V"}}}}'
+        )
+    return {str(key): {str(k): _text(v) for k, v in value.items()} for key, value in document.items()}
+
+
+def _text(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def parse_layer(text: str) -> tuple[str, Path]:

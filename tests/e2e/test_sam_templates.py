@@ -107,3 +107,59 @@ def test_what_is_not_emulated_is_listed_at_start_and_the_rest_served(start_serve
         f"{template}:19: resource 'Jobs': AWS::SQS::Queue is not emulated: serverlite does not emulate this service"
     ) in server.lines
     assert _get(server.port, "/Prod/work") == (200, "served")
+
+
+ENVIRONMENT = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: prod}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.11
+      Handler: index.handler
+      Environment:
+        Variables: {GREETING: hi, OTHER: x, STAGE: !Ref Stage}
+      InlineCode: |
+        import os
+        def handler(event, context):
+            return {name: os.environ.get(name) for name in ("GREETING", "OTHER", "STAGE", "UNDECLARED")}
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /env, Method: get}
+"""
+
+
+def test_env_vars_file_as_sam_cli_reads_it(tmp_path: Path):
+    # SAM CLI's env.json: `Parameters` for every function, a function's own entry first; it overrides the
+    # variables the template declares (https://docs.aws.amazon.com/serverless-application-model/latest/
+    # developerguide/serverless-sam-cli-using-invoke.html, "Environment variable file").
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    (tmp_path / "template.yaml").write_text(ENVIRONMENT)
+    (tmp_path / "env.json").write_text(
+        json.dumps(
+            {"Parameters": {"GREETING": "hello", "OTHER": "all", "UNDECLARED": "no"}, "Fn": {"OTHER": "mine"}}
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "serverlite", "invoke", "Fn", "--template", str(tmp_path / "template.yaml")]
+        + ["--env-vars", str(tmp_path / "env.json"), "--parameter-overrides", "Stage=dev"]
+        + ["--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+    )
+    assert json.loads(done.stdout) == {
+        "GREETING": "hello",
+        "OTHER": "mine",
+        "STAGE": "dev",
+        "UNDECLARED": None,
+    }

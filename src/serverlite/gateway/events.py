@@ -217,7 +217,7 @@ def request_context(
 ) -> dict[str, t.Any]:
     """The event's `requestContext`; mapping templates see the same values as `$context` (reference 5.1)."""
     domain = request.host.rsplit(":", 1)[0] if request.host else ""
-    return {
+    context = {
         "resourceId": match.resource.id,
         "resourcePath": match.resource.path,
         "httpMethod": request.method,
@@ -235,6 +235,9 @@ def request_context(
         "deploymentId": match.stage.deployment_id,
         "apiId": match.api.id,
     }
+    if match.method.operation_name:  # OpenAPI operationId / the Method's OperationName (reference 1.2)
+        context["operationName"] = match.method.operation_name
+    return context
 
 
 def unmatched_context(

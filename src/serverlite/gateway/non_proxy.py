@@ -8,6 +8,7 @@ response selection and method response (integration_response.py). Integration re
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 from collections.abc import Callable, Sequence
 
@@ -135,12 +136,18 @@ def _require_json(event: bytes) -> None:
         raise BodyNotJson(f"Could not parse payload into json: {error}") from None
 
 
+_UNQUOTED_STATUS = re.compile(r"^\s*\{\s*statusCode\s*:\s*(\d{3})\s*\}\s*$")
+
+
 def _mock_status(body: bytes) -> int:
     """`{"statusCode": 200}` -> 200; anything else is a configuration error (LocalStack's mock.py wording)."""
     try:
         status = json.loads(body).get("statusCode")
     except (ValueError, AttributeError):
-        status = None
+        # AWS also reads the unquoted key CDK writes for every CORS preflight, `{ statusCode: 200 }`
+        # (aws-cdk-lib aws-apigateway resource.ts, `addCorsPreflight`'s MockIntegration).
+        lenient = _UNQUOTED_STATUS.match(body.decode("utf-8", errors="replace"))
+        status = int(lenient.group(1)) if lenient else None
     if not isinstance(status, int) or isinstance(status, bool):
         raise ApiConfigurationError(
             "Execution failed due to configuration error: Unable to parse statusCode. "

@@ -33,6 +33,7 @@ from serverlite.template.features import (
     event_source_not_emulated,
     type_status,
 )
+from serverlite.template.language_extensions import TRANSFORM as LANGUAGE_EXTENSIONS
 from serverlite.template.sam import SAM_TRANSFORM
 from serverlite.template.source import KeyPath, Source, read_template
 from serverlite.template.stack import ResolvedResource
@@ -74,7 +75,7 @@ def audit_template(source: Source, kept: Callable[[str], bool] = lambda _: True)
         if section not in TEMPLATE_SECTIONS:
             at_root((section,), f"template section '{section}' is not supported by serverlite yet")
     for transform in _transforms(template.get("Transform")):
-        if transform != SAM_TRANSFORM:
+        if transform not in (SAM_TRANSFORM, LANGUAGE_EXTENSIONS):
             at_root(("Transform",), f"Transform '{transform}' is not supported by serverlite yet")
     resources = template.get("Resources") if isinstance(template.get("Resources"), dict) else {}
     for logical_id, resource in resources.items():

@@ -15,6 +15,8 @@ from serverlite.template.functions import build_function
 from serverlite.template.http_apis import build_http_api
 from serverlite.template.iam import build_roles
 from serverlite.template.include import include_files
+from serverlite.template.language_extensions import TRANSFORM as LANGUAGE_EXTENSIONS
+from serverlite.template.language_extensions import apply_language_extensions
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
 from serverlite.template.rest_apis import build_rest_api
@@ -73,6 +75,8 @@ def _application(
     if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
         raise TemplateError("the Resources section is required and must not be empty", line=1)
     parameters = resolve_parameters(template.get("Parameters") or {}, overrides)
+    if LANGUAGE_EXTENSIONS in _transforms(template.get("Transform")):
+        template = apply_language_extensions(template, parameters)
     base_dir = source.path.resolve().parent
     code_dirs: Mapping[str, Path] = {}
     # The template as written: its resources whose Condition holds are checked before SAM expands them.
@@ -128,6 +132,10 @@ def _notes(source: Source, notes: list[TemplateError]) -> tuple[str, ...]:
     located = [note.located(str(source.path), source.lines) for note in notes]
     unique = {(note.line, note.resource): note for note in reversed(located)}
     return tuple(str(note) for note in sorted(unique.values(), key=lambda note: note.line or 0))
+
+
+def _transforms(transform: Any) -> list[str]:
+    return [str(name) for name in (transform if isinstance(transform, list) else [transform]) if name]
 
 
 def _metadata(source: Source) -> dict[str, Any]:

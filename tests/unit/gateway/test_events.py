@@ -215,3 +215,21 @@ def test_test_invoke_without_headers_gives_null_maps():
     event = build_proxy_event(request, match, IDENTITY, test_invoke=True)
     assert event["headers"] is None and event["multiValueHeaders"] is None
     assert event["queryStringParameters"] is None
+
+
+def test_operation_name_only_when_the_method_has_one():
+    # reference 1.2: `operationName` appears when the method has an OperationName (OpenAPI operationId).
+    assert "operationName" not in _event("POST", "/test/music")["requestContext"]
+    named = Method("GET", Integration(type="AWS_PROXY", function="Fn"), operation_name="listSongs")
+    api = RestApi(
+        logical_id="Api",
+        id="abc123defg",
+        name="Api",
+        resources=(Resource(id="root01", path="/", methods={"GET": named}),),
+        stages={"test": Stage(name="test", deployment_id="x1y2z3")},
+    )
+    request = GatewayRequest(
+        method="GET", target="/test/", headers=(), body=b"", source_ip="203.0.113.7", host="h", port=3000
+    )
+    event = build_proxy_event(request, Router([api]).match("GET", request.raw_path, request.host), IDENTITY)
+    assert event["requestContext"]["operationName"] == "listSongs"

@@ -244,7 +244,7 @@ Outputs:
 def test_template_sections_transforms_and_attributes(write: Write) -> None:
     path = write(
         """
-Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Transform: [AWS::SecretsManager-2020-07-23, AWS::Serverless-2016-10-31]
 Resources:
   Fn:
     Type: AWS::Lambda::Function
@@ -254,7 +254,7 @@ Extras: {}
 """
     )
     assert refusal(path).splitlines() == [
-        f"{path}:{line(path, 'Transform')}: Transform 'AWS::LanguageExtensions' is not supported by serverlite yet",
+        f"{path}:{line(path, 'Transform')}: Transform 'AWS::SecretsManager-2020-07-23' is not supported by serverlite yet",
         f"{path}:{line(path, 'Lifecycle')}: resource 'Fn': resource attribute 'Lifecycle' is not supported by "
         "serverlite yet",
         f"{path}:{line(path, 'Extras')}: template section 'Extras' is not supported by serverlite yet",
