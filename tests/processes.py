@@ -11,15 +11,46 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import random
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["become_subreaper", "descendants", "end_leftovers", "kill_group", "spawn"]
+__all__ = ["become_subreaper", "descendants", "end_leftovers", "free_port", "kill_group", "spawn"]
 
 _PR_SET_CHILD_SUBREAPER = 36
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port() -> int:
+    """A port free now for a server a test starts, below the kernel's ephemeral range.
+
+    Binding port 0 gives an ephemeral port, and once it is closed any outgoing connection of the machine
+    (boto3 to DynamoDB, say) may take it as its local port before the test's server binds it ("address
+    already in use"). Ports below that range are never handed out that way.
+    """
+    low, _ = _ephemeral_range()
+    for _ in range(200):
+        port = random.randrange(10_000, max(low, 10_001))
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:  # a machine whose whole low range is in use: take what the kernel gives
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 from collections.abc import Iterator
 
@@ -21,6 +20,7 @@ from aiohttp import web
 from serverlite.gateway.gateway import Gateway
 from serverlite.gateway.server import GatewayServer
 from serverlite.template.model import Integration, Method, MethodResponse, Resource, RestApi, Stage
+from tests.processes import free_port
 
 from .serving import raw_request
 
@@ -51,12 +51,6 @@ async def _status(request: web.Request) -> web.Response:
 async def _slow(request: web.Request) -> web.Response:
     await asyncio.sleep(2)
     return web.Response(text="late")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _api(backend: str, closed_port: int) -> RestApi:
@@ -186,7 +180,7 @@ def served() -> Iterator[_Served]:
         await site.start()
         backend_port = runner.addresses[0][1]
         gateway = Gateway(
-            [_api(f"127.0.0.1:{backend_port}", _free_port())], _NoLambda(), account_id="123456789012"
+            [_api(f"127.0.0.1:{backend_port}", free_port())], _NoLambda(), account_id="123456789012"
         )
         server = GatewayServer(gateway, "127.0.0.1", 0)
         await server.start()

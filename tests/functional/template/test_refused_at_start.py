@@ -4,11 +4,12 @@ not emulate (the SQS event here) is not a reason to refuse (issue 16)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from tests.processes import free_port
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -34,12 +35,6 @@ Resources:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_start_refuses_every_unsupported_feature_by_name_and_line(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
@@ -48,7 +43,7 @@ def test_start_refuses_every_unsupported_feature_by_name_and_line(tmp_path: Path
     ports = [
         option
         for name in ("--port", "--dynamodb-port", "--lambda-port", "--console-port")
-        for option in (name, str(_free_port()))
+        for option in (name, str(free_port()))
     ]
     done = subprocess.run(
         [sys.executable, "-m", "serverlite", "start", "--template", str(template), *ports],
