@@ -229,6 +229,7 @@ class Report:
     breakdown: dict[str, Result] = field(default_factory=dict)
     busy: float = 0.0  # share of CPU time used by other processes in the second before the run
     busy_after: float = 0.0  # the same after it, all servers stopped
+    cpu: dict[tuple[str, int], CpuCost] = field(default_factory=dict)  # gateway CPU per request (issue 18)
 
 
 # --- processes -------------------------------------------------------------------------------------
@@ -498,6 +499,95 @@ def check(port: int, specs: list[Spec]) -> str:
     return ""
 
 
+# --- CPU per request (issue 18) -------------------------------------------------------------------
+
+
+@dataclass
+class CpuCost:
+    """CPU time per request over one wrk run: the gateway (the `serverlite start` process and its gateway
+    processes) and everything else of its session (workers, the DynamoDB server)."""
+
+    requests: int
+    gateway_us: float
+    others_us: float
+    gateway_processes: int
+
+
+def _process_ticks(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return int(fields[11]) + int(fields[12])
+    return 0
+
+
+def _gateway_pids(pid: int) -> list[int]:
+    """The `serverlite start` process and the gateway processes it runs (`--gateway-processes`)."""
+    pids = [pid]
+    for member in _session_members(pid):
+        with contextlib.suppress(OSError):
+            if (
+                member != pid
+                and b"serverlite.gateway.processes" in Path(f"/proc/{member}/cmdline").read_bytes()
+            ):
+                pids.append(member)
+    return pids
+
+
+def _wrk_count(port: int, specs: list[Spec], connections: int, seconds: float, tmp: Path) -> int:
+    """Requests answered (any status) in one wrk run of ``seconds``."""
+    script = tmp / "wrk-cpu.lua"
+    script.write_text(lua_script(specs))
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s"]
+    command += ["-s", str(script), f"http://127.0.0.1:{port}/"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    return int(line.split()[1]) if line else 0
+
+
+def measure_cpu(
+    report: Report,
+    pid: int,
+    port: int,
+    workloads: dict[str, list[Spec]],
+    args: argparse.Namespace,
+    tmp: Path,
+) -> None:
+    """CPU per request of each workload on each connection count, from /proc/<pid>/stat utime + stime
+    sampled before and after one wrk run (on warm environments: run after the workloads' own runs)."""
+    ticks = 1e6 / os.sysconf("SC_CLK_TCK")
+    for workload, specs in workloads.items():
+        for connections in args.connections:
+            wait_idle(pid)
+            gateway = _gateway_pids(pid)
+            before = [_process_ticks(p) for p in gateway], _session_cpu_ticks(pid)
+            requests = _wrk_count(port, specs, connections, args.duration, tmp)
+            after = [_process_ticks(p) for p in gateway], _session_cpu_ticks(pid)
+            if requests <= 0:
+                continue
+            gateway_ticks = sum(after[0]) - sum(before[0])
+            others = after[1] - before[1] - gateway_ticks
+            report.cpu[workload, connections] = CpuCost(
+                requests, gateway_ticks * ticks / requests, others * ticks / requests, len(gateway)
+            )
+
+
+def print_cpu(report: Report) -> None:
+    """The gateway's CPU per request (issue 18's goal: under 100 µs at 16 connections)."""
+    if not report.cpu:
+        return
+    print("\nserverlite CPU per request (µs, /proc/<pid>/stat utime+stime over one wrk run)")
+    print(
+        f"  {'workload':<18} {'conns':>5} {'requests':>9} {'gateway CPU per request (µs)':>29} {'others':>7}"
+    )
+    for (workload, connections), cost in report.cpu.items():
+        processes = f"  ({cost.gateway_processes} gateway processes)" if cost.gateway_processes > 1 else ""
+        print(
+            f"  {workload:<18} {connections:>5} {cost.requests:>9} {cost.gateway_us:>29.0f} "
+            f"{cost.others_us:>7.0f}{processes}"
+        )
+
+
 # --- the servers -----------------------------------------------------------------------------------
 
 TRIVIAL: list[Spec] = [("GET", TRIVIAL_PATH, {}, None)]
@@ -541,6 +631,9 @@ def bench_serverlite_trivial(report: Report, args: argparse.Namespace, tmp: Path
         _wait_http(process, log, lambda: _request(gateway, "GET", TRIVIAL_PATH)[0] == 200)
         _load(report, "serverlite", "trivial", gateway, TRIVIAL, args, tmp, session=process.pid)
         _load(report, "serverlite", "trivial HTTP API", gateway, TRIVIAL_HTTP, args, tmp, session=process.pid)
+        measure_cpu(
+            report, process.pid, gateway, {"trivial": TRIVIAL, "trivial HTTP API": TRIVIAL_HTTP}, args, tmp
+        )
         invoke = [
             (
                 "POST",
@@ -793,6 +886,7 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
     for line in LEFT_BEHIND:
         print(f"after SIGTERM: {line}")
     print_breakdown(report)
+    print_cpu(report)
     print(f"\ntotal {elapsed:.0f} s")
 
 
@@ -932,6 +1026,10 @@ def write_json(path: Path, report: Report, args: argparse.Namespace, elapsed: fl
         "startup_goal_s": STARTUP_GOAL,
         "breakdown": {key: dataclasses.asdict(result) for key, result in report.breakdown.items()},
         "left_behind": LEFT_BEHIND,
+        "cpu_per_request_us": [
+            {"workload": workload, "connections": connections, **dataclasses.asdict(cost)}
+            for (workload, connections), cost in report.cpu.items()
+        ],
         "seconds": elapsed,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
