@@ -6,226 +6,92 @@ import asyncio
 import contextlib
 import dataclasses
 import secrets
-import signal
 import sys
 import time
 import typing as t
 from pathlib import Path
 
-from serverlite.aws_endpoint import AwsEndpoint
-from serverlite.children import die_with_parent
 from serverlite.config import Config
-from serverlite.console import ConsoleState, RecentInvocations, serve_console
-from serverlite.endpoint_policy import DYNAMODB_EXPOSURE, EndpointPolicy, console_origins, exposure_warning
-from serverlite.gateway.cognito import JwksError
-from serverlite.gateway.front import GatewayFront
-from serverlite.gateway.gateway import Gateway, TestInvokeResult
-from serverlite.gateway.iam import CredentialsError
-from serverlite.gateway.server import GatewayServer
+from serverlite.embedded_dynamodb import (
+    DynamoDBProcess,
+    Spawning,
+    StartupError,
+    allowed_origins,
+    spawn_dynamodb,
+)
+from serverlite.embedded_dynamodb import say as _say
+from serverlite.endpoint_policy import DYNAMODB_EXPOSURE, EndpointPolicy, exposure_warning
 from serverlite.gateway.support import unsupported_features
-from serverlite.gateway.v2.function_urls import FunctionUrlGateway
-from serverlite.gateway.v2.gateway import HttpGateway
 from serverlite.iam.registry import CREDENTIALS_FILE, write_registry
 from serverlite.lifecycle import Shutdown
-from serverlite.logs.cloudwatch import CloudWatchLogsServer
 from serverlite.logs.store import LogStore
 from serverlite.runtime.compatibility import UnsupportedRuntime, runtime_warning
 from serverlite.runtime.context import RuntimeSettings
-from serverlite.runtime.event_sources import EventSources, StreamsError
 from serverlite.runtime.images import ImagePreparer, Images, prepare_images
-from serverlite.runtime.invoke_api import LambdaInvokeApi
 from serverlite.runtime.invoker import InvocationResult, Invoker
 from serverlite.runtime.lambda_service import LambdaService, terminal_output
-from serverlite.runtime.schedules import ScheduleError, Schedules
 from serverlite.runtime.worker import OutputSink
 from serverlite.template.iam import role_sessions
 from serverlite.template.load import load_application
 from serverlite.template.model import Application, Function, HttpApi, Table
 
+if t.TYPE_CHECKING:  # imported where used: a start imports them while the first workers initialise
+    from serverlite.aws_endpoint import AwsEndpoint
+    from serverlite.console import ConsoleState
+    from serverlite.gateway.gateway import Gateway, TestInvokeResult
+    from serverlite.gateway.server import GatewayServer
+    from serverlite.gateway.v2.gateway import HttpGateway
+
 __all__ = ["DynamoDBProcess", "StartupError", "invoke_once", "serve", "test_invoke_once"]
 
 
-class StartupError(Exception):
-    """A service could not start; the message says which and why."""
-
-
-def _say(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-class DynamoDBProcess:
-    """The embedded DynamoDB server, run as `serverlite dynamodb` in a child process.
-
-    The child is supervised: when it fails without `stop` having been called (killed, crashed), it is
-    started again on the same port and data dir, so the functions' endpoint stays valid; requests in the
-    gap fail as connection errors, and SQLite's journal recovery keeps every acknowledged write.
-    """
-
-    def __init__(
-        self,
-        process: asyncio.subprocess.Process,
-        url: str,
-        host: str,
-        data_dir: Path,
-        options: t.Sequence[str] = (),
-    ) -> None:
-        self._process = process
-        self.url = url
-        self._host = host
-        self._port = int(url.rsplit(":", 1)[1].rstrip("/"))  # the port actually bound (useful with port 0)
-        self._data_dir = data_dir
-        self._options = tuple(options)
-        self._stopping = False
-        #: How many times the child was started again after an unexpected exit.
-        self.restarts = 0
-        self._pump = asyncio.ensure_future(self._forward_output(process))
-        self._supervisor = asyncio.ensure_future(self._supervise())
-
-    @classmethod
-    async def start(
-        cls, host: str, port: int, data_dir: Path, timeout: float = 30.0, options: t.Sequence[str] = ()
-    ) -> DynamoDBProcess:
-        """Spawn the server and wait for its `Ready` line; `options`: more `serverlite dynamodb` options."""
-        process, url = await cls._launch(host, port, data_dir, timeout, options)
-        return cls(process, url, host, data_dir, options)
-
-    @classmethod
-    async def _launch(
-        cls, host: str, port: int, data_dir: Path, timeout: float, options: t.Sequence[str]
-    ) -> tuple[asyncio.subprocess.Process, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "serverlite",
-            "dynamodb",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            *options,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            preexec_fn=die_with_parent,
-        )
-        try:
-            url, seen = await cls._wait_ready(process, timeout)
-        except asyncio.CancelledError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-            raise
-        if url is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-            raise StartupError("DynamoDB server did not start:\n" + "\n".join(seen[-20:]))
-        return process, url
-
-    @staticmethod
-    async def _wait_ready(
-        process: asyncio.subprocess.Process, timeout: float
-    ) -> tuple[str | None, list[str]]:
-        assert process.stdout is not None
-        url: str | None = None
-        seen: list[str] = []
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                async with asyncio.timeout(max(remaining, 0.01)):
-                    raw = await process.stdout.readline()
-            except TimeoutError:
-                return None, seen + ["(timed out waiting for Ready)"]
-            if not raw:
-                return None, seen
-            line = raw.decode("utf-8", errors="replace").rstrip()
-            seen.append(line)
-            if line.startswith("DynamoDB: "):
-                url = line.split(" ", 1)[1]
-            elif line == "Ready" and url is not None:
-                return url, seen
-
-    @staticmethod
-    async def _forward_output(process: asyncio.subprocess.Process) -> None:
-        assert process.stdout is not None
-        async for raw in process.stdout:
-            _say("[dynamodb] " + raw.decode("utf-8", errors="replace").rstrip())
-
-    async def _supervise(self) -> None:
-        """Start the child again, on the same port and data dir, whenever it exits unexpectedly."""
-        while True:
-            code = await self._process.wait()
-            await asyncio.gather(self._pump, return_exceptions=True)
-            if self._stopping:
-                return
-            if code == 0:  # it was told to stop (a signal to the whole process group, as Ctrl-C sends)
-                _say("DynamoDB server stopped; not restarting it")
-                return
-            _say(
-                f"DynamoDB server exited unexpectedly (code {code}); "
-                f"restarting it on port {self._port} with {self._data_dir}"
-            )
-            self._process = await self._relaunch()
-            self._pump = asyncio.ensure_future(self._forward_output(self._process))
-            self.restarts += 1
-            _say(f"DynamoDB server restarted: {self.url}")
-
-    async def _relaunch(self) -> asyncio.subprocess.Process:
-        """Retry with backoff (the port may still be held for a moment, the disk may be full)."""
-        delay = 0.1
-        while True:
-            try:
-                process, _ = await self._launch(self._host, self._port, self._data_dir, 30.0, self._options)
-            except (StartupError, OSError) as error:
-                _say(f"DynamoDB server did not restart, retrying in {delay:.1f} s: {error}")
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-            else:
-                return process
-
-    async def stop(self, timeout: float = 5.0) -> None:
-        """SIGTERM, then SIGKILL if it does not exit in time; no restart after this."""
-        self._stopping = True
-        if not self._supervisor.done():
-            self._supervisor.cancel()
-        await asyncio.gather(self._supervisor, return_exceptions=True)
-        if self._process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self._process.send_signal(signal.SIGTERM)
-            try:
-                async with asyncio.timeout(timeout):
-                    await self._process.wait()
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    self._process.kill()
-                await self._process.wait()
-        await asyncio.gather(self._pump, return_exceptions=True)
-
-
-async def serve(config: Config, *, stop: asyncio.Event) -> None:
+async def serve(config: Config, *, stop: asyncio.Event, dynamodb: Spawning | None = None) -> None:
     """Run the application of `config.template` until `stop` is set (`lifecycle.run_until_stopped` sets it
-    on SIGINT/SIGTERM)."""
+    on SIGINT/SIGTERM). `dynamodb`: the embedded DynamoDB server, if the caller started it already."""
     started = time.monotonic()
     config.data_dir.mkdir(parents=True, exist_ok=True)
     async with contextlib.AsyncExitStack() as stack:
         # The DynamoDB server boots in its own process while this one reads the template.
-        dynamodb = asyncio.ensure_future(_start_dynamodb(config, stack))
-        stack.push_async_callback(_cancel, dynamodb)
+        booting = asyncio.ensure_future(_start_dynamodb(config, stack, dynamodb))
+        stack.push_async_callback(_cancel, booting)
         application = await asyncio.to_thread(_load, config)
         _write_iam_credentials(application, config)
         _check_runtimes(application, config)
         _check_support(application, config)
         preparer = ImagePreparer(config.data_dir, _say)
         images = await asyncio.to_thread(prepare_images, application.functions.values(), preparer)
-        dynamodb_url = await dynamodb
-        await _create_tables(application.tables, dynamodb_url, config.region)
         log_warning = _LogWriteWarning(config.data_dir / "logs")
         store = LogStore(config.data_dir / "logs", on_flush_error=log_warning)
         stack.callback(store.close)
+
+        async def start_runtime(dynamodb_url: str, aws_url: str) -> LambdaService:
+            runtime = LambdaService(
+                application.functions,
+                _runtime_settings(config, dynamodb_url, aws_url),
+                output=_log_sink(store, log_warning),
+                images=images.images,
+                failures=images.failures,
+                rebuild=preparer.image,
+            )
+            runtime.start()
+            _on_stop(stack, "the Lambda runtime", runtime.close)
+            if config.prewarm:
+                # Warm environments by the first request, as Lambda's proactive initialisation: they start
+                # now and initialise while the rest of serverlite starts (on the other cores).
+                await runtime.prewarm()
+            return runtime
+
+        # With fixed ports the functions' endpoints are known now: their environments start before the
+        # rest of serverlite is even imported.
+        early_urls = _known_urls(config)
+        runtime = await start_runtime(*early_urls) if early_urls else None
+        from serverlite.aws_endpoint import AwsEndpoint
+        from serverlite.console import ConsoleState, RecentInvocations
+        from serverlite.gateway.front import GatewayFront
+        from serverlite.gateway.server import GatewayServer
+        from serverlite.logs.cloudwatch import CloudWatchLogsServer
+        from serverlite.runtime.invoke_api import LambdaInvokeApi
+
         logs = CloudWatchLogsServer(store, region=config.region, account_id=config.account_id)
         aws = AwsEndpoint(
             None,
@@ -240,16 +106,10 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
         await _listen(aws, "Lambda and Logs endpoint", config.host, config.aws_port)
         _on_stop(stack, "the Lambda and Logs endpoint", aws.close)
         aws_url = f"http://{config.host}:{aws.port}"
-        runtime = LambdaService(
-            application.functions,
-            _runtime_settings(config, dynamodb_url, aws_url),
-            output=_log_sink(store, log_warning),
-            images=images.images,
-            failures=images.failures,
-            rebuild=preparer.image,
-        )
-        runtime.start()
-        _on_stop(stack, "the Lambda runtime", runtime.close)
+        dynamodb_url = await booting
+        if runtime is None:
+            runtime = await start_runtime(dynamodb_url, aws_url)
+        await _create_tables(application.tables, dynamodb_url, config.region)
         await _start_event_sources(application, config, runtime, dynamodb_url, stack)
         aws.lambda_api = LambdaInvokeApi(runtime, region=config.region, account_id=config.account_id)
         recent = RecentInvocations()
@@ -284,6 +144,14 @@ async def serve(config: Config, *, stop: asyncio.Event) -> None:
         await stop.wait()
 
 
+def _known_urls(config: Config) -> tuple[str, str] | None:
+    """(DynamoDB URL, Lambda/Logs URL) when both are known before the servers listen: fixed ports."""
+    if not config.aws_port or not (config.dynamodb_endpoint or config.dynamodb_port):
+        return None
+    dynamodb = config.dynamodb_endpoint or f"http://{config.host}:{config.dynamodb_port}"
+    return dynamodb, f"http://{config.host}:{config.aws_port}"
+
+
 async def _start_event_sources(
     application: Application,
     config: Config,
@@ -292,6 +160,9 @@ async def _start_event_sources(
     stack: contextlib.AsyncExitStack,
 ) -> None:
     """Stream pollers (positioned before Ready, so no later write is missed) and schedule timers."""
+    from serverlite.runtime.event_sources import EventSources, StreamsError
+    from serverlite.runtime.schedules import ScheduleError, Schedules
+
     try:
         schedules = Schedules(
             application.schedules, runtime, region=config.region, account_id=config.account_id
@@ -311,6 +182,10 @@ async def _start_event_sources(
 
 
 def _gateway(application: Application, config: Config, invoker: Invoker, store: LogStore) -> Gateway:
+    from serverlite.gateway.cognito import JwksError
+    from serverlite.gateway.gateway import Gateway
+    from serverlite.gateway.iam import CredentialsError
+
     try:
         return Gateway(
             application.rest_apis,
@@ -329,6 +204,10 @@ def _gateway(application: Application, config: Config, invoker: Invoker, store: 
 
 
 def _http_gateway(application: Application, config: Config, invoker: Invoker, store: LogStore) -> HttpGateway:
+    from serverlite.gateway.cognito import JwksError
+    from serverlite.gateway.iam import CredentialsError
+    from serverlite.gateway.v2.gateway import HttpGateway
+
     try:
         return HttpGateway(
             application.http_apis,
@@ -347,6 +226,10 @@ async def _serve_function_urls(
     application: Application, config: Config, invoker: Invoker, stack: contextlib.AsyncExitStack
 ) -> dict[str, int]:
     """One server per function URL, on `--function-url-port` and the next ports (0: free ports)."""
+    from serverlite.gateway.iam import CredentialsError
+    from serverlite.gateway.server import GatewayServer
+    from serverlite.gateway.v2.function_urls import FunctionUrlGateway
+
     ports: dict[str, int] = {}
     for index, url in enumerate(application.function_urls):
         try:
@@ -369,6 +252,8 @@ async def _serve_function_urls(
 
 async def _serve_console(state: ConsoleState, config: Config, stack: contextlib.AsyncExitStack) -> str:
     """Serve the console; its URL as printed, with the token that its API asks for."""
+    from serverlite.console import serve_console
+
     token = secrets.token_urlsafe(24) if config.console_token else None
     try:
         runner, port = await serve_console(
@@ -384,25 +269,7 @@ async def _serve_console(state: ConsoleState, config: Config, stack: contextlib.
 
 def _endpoint_policy(config: Config) -> EndpointPolicy:
     """The Host and Origin rules of serverlite's own endpoints (never of the user's APIs)."""
-    return EndpointPolicy.create(config.host, config.allowed_hosts, _allowed_origins(config))
-
-
-def _allowed_origins(config: Config) -> list[str]:
-    """`--allow-origin` values and the console's own origins (unknown yet with port 0)."""
-    origins = [*config.allow_origins]
-    if config.console_port:
-        origins += console_origins(config.host, config.console_port)
-    return origins
-
-
-def _dynamodb_options(config: Config) -> list[str]:
-    """The `serverlite dynamodb` options that give the embedded server the same policy."""
-    options = ["--embedded"]
-    for name in config.allowed_hosts:
-        options += ["--allowed-host", name]
-    for origin in _allowed_origins(config):
-        options += ["--allow-origin", origin]
-    return options
+    return EndpointPolicy.create(config.host, config.allowed_hosts, allowed_origins(config))
 
 
 # Each service gets this long to stop; one that takes longer is cut short and named.
@@ -419,12 +286,10 @@ async def _cancel(task: asyncio.Future[t.Any]) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
-async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack) -> str:
+async def _start_dynamodb(config: Config, stack: contextlib.AsyncExitStack, early: Spawning | None) -> str:
     if config.dynamodb_endpoint:
         return config.dynamodb_endpoint
-    dynamodb = await DynamoDBProcess.start(
-        config.host, config.dynamodb_port, config.data_dir, options=_dynamodb_options(config)
-    )
+    dynamodb = await (early or spawn_dynamodb(config)).ready()
     _on_stop(stack, "the DynamoDB server", dynamodb.stop)
     return dynamodb.url
 
@@ -476,6 +341,7 @@ def _load(config: Config) -> Application:
         account_id=config.account_id,
         parameter_overrides=config.parameter_overrides,
         layers=config.layers,
+        cache_dir=config.data_dir / "cache",
     )
 
 
@@ -513,6 +379,9 @@ async def test_invoke_once(
     api: str | None,
 ) -> TestInvokeResult:
     """The API console's method Test, against the application's functions; function logs go to stderr."""
+    from serverlite.gateway.gateway import Gateway
+    from serverlite.gateway.v2.gateway import HttpGateway
+
     application = _load(config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     runtime = _stderr_runtime(config, application.functions)

@@ -144,6 +144,11 @@ def main() -> None:
     help="Access keys (ini, like ~/.aws/credentials) that AWS_IAM methods accept SigV4 signatures of.",
 )
 @click.option("--layer", "layers", multiple=True, metavar="ARN=DIR", help=_LAYER_HELP)
+@click.option(
+    "--no-prewarm",
+    is_flag=True,
+    help="Start no execution environment before the first invocation (measure cold starts).",
+)
 @_exposure_options
 @click.option(
     "--no-console-token",
@@ -170,12 +175,13 @@ def start(
     jwks: tuple[str, ...],
     credentials: Path | None,
     layers: tuple[str, ...],
+    no_prewarm: bool,
     allowed_hosts: tuple[str, ...],
     allow_origins: tuple[str, ...],
     no_console_token: bool,
 ) -> None:
     """Serve the template's APIs, functions and tables."""
-    from serverlite.app import StartupError, serve
+    from serverlite.embedded_dynamodb import StartupError
     from serverlite.endpoint_policy import is_loopback
     from serverlite.template.errors import TemplateError
 
@@ -209,6 +215,7 @@ def start(
             jwks=dict(parse_jwks(j) for j in jwks),
             credentials=credentials.resolve() if credentials else None,
             layers=dict(parse_layer(layer) for layer in layers),
+            prewarm=not no_prewarm,
             allowed_hosts=allowed_hosts,
             allow_origins=allow_origins,
             console_token=not no_console_token,
@@ -216,9 +223,27 @@ def start(
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     try:
-        run_until_stopped(lambda stop: serve(config, stop=stop))
+        run_until_stopped(lambda stop: _serve(config, stop))
     except (TemplateError, StartupError) as error:
         raise click.ClickException(str(error)) from None
+
+
+async def _serve(config: Config, stop: asyncio.Event) -> None:
+    """The embedded DynamoDB server is started first: it boots while the rest of serverlite is imported."""
+    from serverlite.embedded_dynamodb import spawn_dynamodb
+
+    dynamodb = None
+    if not config.dynamodb_endpoint:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        dynamodb = spawn_dynamodb(config)
+        await dynamodb.started()
+    try:
+        from serverlite.app import serve
+
+        await serve(config, stop=stop, dynamodb=dynamodb)
+    finally:
+        if dynamodb is not None:
+            await dynamodb.abandon()  # a no-op once serve has stopped it; a kill if start-up failed early
 
 
 _LOCAL_OPTIONS = [

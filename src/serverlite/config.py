@@ -34,6 +34,8 @@ class Config:
     jwks: Mapping[str, Path] = field(default_factory=dict)
     # ini file of SigV4 keys for AWS_IAM methods (`--credentials`), like ~/.aws/credentials.
     credentials: Path | None = None
+    # One environment per function is initialised right after start (`--no-prewarm`: cold first requests).
+    prewarm: bool = True
     # Layer version ARN -> local folder standing in for it (`--layer ARN=DIR`).
     layers: Mapping[str, Path] = field(default_factory=dict)
     # Host names and page origins serverlite's own endpoints answer besides the defaults

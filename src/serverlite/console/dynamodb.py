@@ -12,9 +12,6 @@ import typing as t
 
 import aiohttp
 from aiohttp import web
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
 from serverlite.console.wire import json_response
 
@@ -52,11 +49,18 @@ class DynamoDBClient:
 
     def __init__(self, endpoint: str, region: str) -> None:
         self._endpoint = endpoint.rstrip("/") + "/"
-        self._signer = SigV4Auth(Credentials("serverlite", "serverlite"), "dynamodb", region)
+        self._region = region
+        self._signer: t.Any = None  # botocore's signer, imported at the first call (not at every start)
         self._session: aiohttp.ClientSession | None = None
 
     async def call(self, operation: str, request: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         """Send one operation; raises DynamoDBError for an error answer."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        if self._signer is None:
+            self._signer = SigV4Auth(Credentials("serverlite", "serverlite"), "dynamodb", self._region)
         body = json.dumps(request).encode()
         signed = AWSRequest(
             method="POST",

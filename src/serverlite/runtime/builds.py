@@ -23,21 +23,14 @@ from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 
+from serverlite.cache import cache_root
 from serverlite.runtime.installer import Target, install
 
-__all__ = ["BUILD_FORMAT", "cache_root", "dependencies_folder", "runtime_folder", "runtime_packages"]
+__all__ = ["BUILD_FORMAT", "dependencies_folder", "runtime_folder", "runtime_packages"]
 
 MARKER = ".serverlite-complete"
 # Part of every key: a change to how folders are built makes new ones.
 BUILD_FORMAT = "1"
-
-
-def cache_root() -> Path:
-    """Where folders shared by every project of this user live."""
-    explicit = os.environ.get("SERVERLITE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "serverlite"
 
 
 def runtime_packages() -> tuple[str, ...]:

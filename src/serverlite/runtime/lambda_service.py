@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 import sys
 import time
@@ -76,6 +77,40 @@ class LambdaService:
 
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_watching = asyncio.Event()
+
+    async def prewarm(self, at_once: int | None = None) -> None:
+        """Initialise one environment per function in the background, `at_once` at a time (default: the
+        number of CPUs), in template order; functions whose build failed are skipped. Returns once the
+        first ones are spawned (their INIT goes on in their own processes)."""
+        pools = [
+            pool
+            for pool in dict.fromkeys(self._pools.values())
+            if pool.function.logical_id not in self._failures
+        ]
+        at_once = at_once or max(1, (os.cpu_count() or 1) - 1)
+        first = asyncio.get_running_loop().create_future()
+        self._tasks.append(asyncio.ensure_future(self._prewarm(pools, at_once, first)))
+        await asyncio.wait({first}, timeout=5.0)
+
+    async def _prewarm(self, pools: list[FunctionPool], at_once: int, first: asyncio.Future[None]) -> None:
+        slots = asyncio.Semaphore(at_once)
+        waiting = min(at_once, len(pools))
+
+        async def one(pool: FunctionPool) -> None:
+            nonlocal waiting
+            async with slots:
+                try:
+                    env = await pool.prewarm()
+                finally:
+                    waiting -= 1
+                    if waiting <= 0 and not first.done():
+                        first.set_result(None)
+                if env is not None:
+                    await env.initialized(self._settings.init_timeout)
+
+        if not pools:
+            first.set_result(None)
+        await asyncio.gather(*(one(pool) for pool in pools), return_exceptions=True)
 
     def start(self) -> None:
         """Start the background work: reaping idle environments and, if enabled, hot reload."""

@@ -60,8 +60,6 @@ class PipeRuntimeApi:
     async def close(self) -> None:
         """Drop the connection, cancelling a pending `next`."""
         self.spawned()
-        if self._protocol is not None:
-            self._protocol.cancel()
         if self._transport is not None:
             self._transport.abort()
         await asyncio.sleep(0)  # let a cancelled long poll finish
@@ -72,17 +70,12 @@ class _Frames(asyncio.Protocol):
         self._session = session
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
-        self._next: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = t.cast(asyncio.Transport, transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.cancel()
-
-    def cancel(self) -> None:
-        if self._next is not None:
-            self._next.cancel()
+        self._transport = None
 
     def data_received(self, data: bytes) -> None:
         self._buffer += data
@@ -102,7 +95,7 @@ class _Frames(asyncio.Protocol):
 
     def _frame(self, kind: int, header: dict[str, t.Any], body: bytes) -> None:
         if kind == _NEXT:
-            self._next = asyncio.ensure_future(self._deliver())
+            self._session.take_next(self._deliver)
         elif kind == _RESPONSE:
             try:
                 self._session.post_response(header["id"], body)
@@ -113,12 +106,7 @@ class _Frames(asyncio.Protocol):
         elif kind == _INIT_ERROR:
             self._session.post_init_error(body, header.get("type"))
 
-    async def _deliver(self) -> None:
-        try:
-            delivery = await self._session.next_invocation()
-        except asyncio.CancelledError:
-            return
-        self._next = None
+    def _deliver(self, delivery: Delivery) -> None:
         if self._transport is not None and not self._transport.is_closing():
             self._transport.write(_event_frame(delivery))
 

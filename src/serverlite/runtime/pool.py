@@ -87,6 +87,19 @@ class FunctionPool:
             raise
         return env
 
+    async def prewarm(self) -> ExecutionEnvironment | None:
+        """Start one environment ahead of any invocation (Lambda's proactive initialisation), if the pool
+        has none yet; it waits idle for the first invocation, which then finds INIT done (no Init
+        Duration in its REPORT) or, if INIT is still running, waits for it (and reports it)."""
+        if self._all or self._closed or self._limit < 1:
+            return None
+        env = await self._create()
+        if self._closed:
+            await env.kill()
+            return None
+        self._idle.append(env)
+        return env
+
     def _release(self, env: ExecutionEnvironment) -> None:
         count = self._invocations[env] = self._invocations.get(env, 0) + 1
         if count >= self._max_invocations:

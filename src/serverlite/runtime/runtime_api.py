@@ -59,6 +59,10 @@ class RuntimeApiSession(t.Protocol):
         """Wait for the next invocation (the runtime's long poll)."""
         ...
 
+    def take_next(self, taker: t.Callable[[Delivery], None]) -> None:
+        """The same without a task: `taker` receives the next invocation when there is one."""
+        ...
+
     def post_response(self, request_id: str, payload: bytes) -> bool:
         """The function returned `payload`; False if `request_id` is not the current invocation;
         raises ResponseTooLarge."""

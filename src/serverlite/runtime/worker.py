@@ -67,7 +67,9 @@ class ExecutionEnvironment:
         )
         self._process: asyncio.subprocess.Process | None = None
         self._tmp_dir = settings.data_dir / "tmp" / uuid.uuid4().hex
-        self._pending: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=1)
+        # The hand-off of an event to the runtime: the one waiting, or the runtime's wish for the next one.
+        self._pending: Delivery | None = None
+        self._taker: t.Callable[[Delivery], None] | None = None
         self._current: Delivery | None = None
         self._request_id: str | None = None  # of the invocation in progress
         self._result: asyncio.Future[tuple[bytes, str | None]] | None = None
@@ -157,7 +159,7 @@ class ExecutionEnvironment:
             client_context=client_context,
             cognito_identity=cognito_identity,
         )
-        await self._pending.put(delivery)
+        self._hand_over(delivery)
         self._watchdog = loop.call_later(_MEMORY_CHECK_DELAY, self._check_memory)
         status = SUCCESS
         try:
@@ -189,6 +191,15 @@ class ExecutionEnvironment:
                 self._platform.init_done(init_ms, ERROR, error_type)
             self._platform.start(request_id)
         return self._finish(request_id, payload, error_type, started=started, status=ERROR)
+
+    async def initialized(self, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) until INIT is over; False if it is not, or the worker died."""
+        waiting = asyncio.ensure_future(self._initialized.wait())
+        try:  # the worker's exit watcher ends when it dies; waiting on it does not cancel it
+            await asyncio.wait({waiting, *self._tasks}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+        return self._initialized.is_set() and self.alive
 
     async def _wait_initialized(self) -> bool:
         assert self._result is not None
@@ -291,8 +302,9 @@ class ExecutionEnvironment:
 
     # --- the Runtime API session (called by RuntimeApiServer) ---
 
-    async def next_invocation(self) -> Delivery:
-        """The worker's long poll; the first call ends INIT."""
+    def take_next(self, taker: t.Callable[[Delivery], None]) -> None:
+        """The runtime asks for its next event: `taker` gets it now if one waits, else when it comes. The
+        first call ends INIT."""
         if not self._initialized.is_set():
             self._init_duration_ms = (time.monotonic() - self._started_at) * 1000
             self._initialized.set()
@@ -300,13 +312,32 @@ class ExecutionEnvironment:
             # A first memory sample while the runtime waits for its first event: one that dies at once,
             # before the watchdog's first look, then still reports what INIT used, not 0 MB.
             self._max_memory_mb()
+        if self._pending is not None:
+            delivery, self._pending = self._pending, None
+            self._current = delivery
+            taker(delivery)
+        else:
+            self._taker = taker
+
+    def _hand_over(self, delivery: Delivery) -> None:
+        if self._taker is not None:
+            taker, self._taker = self._taker, None
+            self._current = delivery
+            taker(delivery)
+        else:
+            self._pending = delivery
+
+    async def next_invocation(self) -> Delivery:
+        """The worker's long poll (the HTTP Runtime API's `next`); the first call ends INIT."""
+        waiter: asyncio.Future[Delivery] = asyncio.get_running_loop().create_future()
         self._polling = asyncio.current_task()
         try:
-            delivery = await self._pending.get()
+            self.take_next(lambda delivery: waiter.done() or waiter.set_result(delivery))
+            return await waiter
         finally:
             self._polling = None
-        self._current = delivery
-        return delivery
+            if not waiter.done():
+                self._taker = None  # the poll was dropped: the next event waits for the next poll
 
     def post_response(self, request_id: str, payload: bytes) -> bool:
         """The handler returned (raises ResponseTooLarge past Lambda's limit: the invocation fails)."""
@@ -377,6 +408,7 @@ class ExecutionEnvironment:
         await self._close_api()
 
     async def _close_api(self) -> None:
+        self._taker = None
         if self._polling is not None:  # the long poll of a worker that is gone
             self._polling.cancel()
         await self._api.close()

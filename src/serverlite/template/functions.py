@@ -62,11 +62,13 @@ def build_function(context: BuildContext, resource: ResolvedResource) -> Functio
 
 
 def _architecture(properties: Mapping[str, Any]) -> str:
+    """The first of `Architectures` (sam init's templates list both; Lambda takes one)."""
     architectures = properties.get("Architectures") or ["x86_64"]
-    if not isinstance(architectures, list) or len(architectures) != 1:
-        raise TemplateError("Architectures must list exactly one of x86_64, arm64")
-    if architectures[0] not in ("x86_64", "arm64"):
-        raise TemplateError(f"Architectures: {architectures[0]!r} is not x86_64 or arm64")
+    if not isinstance(architectures, list) or not architectures:
+        raise TemplateError("Architectures must list x86_64 or arm64")
+    for architecture in architectures:
+        if architecture not in ("x86_64", "arm64"):
+            raise TemplateError(f"Architectures: {architecture!r} is not x86_64 or arm64")
     return str(architectures[0])
 
 

@@ -14,6 +14,7 @@ from serverlite.template.function_urls import build_function_url
 from serverlite.template.functions import build_function
 from serverlite.template.http_apis import build_http_api
 from serverlite.template.iam import build_roles
+from serverlite.template.include import include_files
 from serverlite.template.model import Application
 from serverlite.template.parameters import resolve_parameters
 from serverlite.template.rest_apis import build_rest_api
@@ -37,12 +38,13 @@ def load_application(
     account_id: str = "123456789012",
     parameter_overrides: Mapping[str, str] | None = None,
     layers: Mapping[str, Path] | None = None,
+    cache_dir: Path | None = None,
 ) -> Application:
     """Read a SAM or CloudFormation template into the model every other layer runs.
 
     Every feature serverlite does not support yet is refused here, all at once (`audit.py`); what it does
     not emulate is listed in `Application.not_emulated`, one located line each. `layers` maps layer ARNs
-    to local folders standing in for them (`--layer ARN=DIR`).
+    to local folders standing in for them (`--layer ARN=DIR`); `cache_dir` keeps SAM translations.
 
     Raises:
         TemplateError: any problem, as `file:line: resource 'Id': message` (TemplateErrors: one per line).
@@ -51,7 +53,8 @@ def load_application(
     try:
         source = read_template(Path(path))
         lines = source.lines
-        return _application(source, region, account_id, dict(parameter_overrides or {}), dict(layers or {}))
+        overrides, local_layers = dict(parameter_overrides or {}), dict(layers or {})
+        return _application(source, region, account_id, overrides, local_layers, cache_dir)
     except TemplateError as error:
         raise error.located(str(path), lines) from None
     except Exception as error:  # the one boundary: foreign errors become located TemplateErrors
@@ -59,9 +62,14 @@ def load_application(
 
 
 def _application(
-    source: Source, region: str, account_id: str, overrides: dict[str, str], layers: dict[str, Path]
+    source: Source,
+    region: str,
+    account_id: str,
+    overrides: dict[str, str],
+    layers: dict[str, Path],
+    cache_dir: Path | None,
 ) -> Application:
-    template = source.template
+    template = include_files(source.template, source.path.resolve().parent)
     if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
         raise TemplateError("the Resources section is required and must not be empty", line=1)
     parameters = resolve_parameters(template.get("Parameters") or {}, overrides)
@@ -73,7 +81,9 @@ def _application(
     problems = list(written.problems)
     try:
         if is_serverless(template):
-            expansion = expand(template, base_dir, parameters, region=region, account_id=account_id)
+            expansion = expand(
+                template, base_dir, parameters, region=region, account_id=account_id, cache_dir=cache_dir
+            )
             template, code_dirs = expansion.template, expansion.code_dirs
             stack = Stack(template, parameters, region=region, account_id=account_id, stack_name=STACK_NAME)
         resources = {logical_id: stack.resolved(logical_id) for logical_id in stack.logical_ids()}

@@ -17,7 +17,7 @@ import yaml
 
 from serverlite.template.errors import TemplateError
 
-__all__ = ["Source", "read_template"]
+__all__ = ["Source", "read_snippet", "read_template"]
 
 _SECTIONS = ("Parameters", "Resources")
 
@@ -67,6 +67,23 @@ def read_template(path: Path) -> Source:
     if not isinstance(document, dict):
         raise TemplateError("a template must be a mapping", line=1)
     return Source(path, _plain(document), lines, key_lines)
+
+
+def read_snippet(path: Path) -> Any:
+    """A YAML or JSON file of any shape (an AWS::Include snippet), CloudFormation tags allowed.
+
+    Raises:
+        TemplateError: the file cannot be read or parsed.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TemplateError(f"cannot read {path}: {error}") from error
+    try:
+        document, _, _ = _load_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error) from None
+    return _plain(document)
 
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

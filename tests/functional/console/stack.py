@@ -14,9 +14,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from serverlite.app import DynamoDBProcess
 from serverlite.console import ConsoleState, RecentInvocations, serve_console
 from serverlite.console.guard import TOKEN_HEADER
+from serverlite.embedded_dynamodb import DynamoDBProcess
 from serverlite.gateway.gateway import Gateway
 from serverlite.gateway.server import GatewayServer
 from serverlite.logs.store import LogStore

@@ -226,3 +226,25 @@ def test_init_longer_than_the_init_limit_fails_the_invocation(data_dir):
         result.error_message
         == f"RequestId: {result.request_id} Error: Runtime exited with error: signal: killed"
     )
+
+
+def test_prewarmed_environment_answers_its_first_invocation_warm(data_dir):
+    """Lambda's proactive initialisation: an environment initialised before any invocation serves the
+    first one without INIT (no Init Duration in its REPORT); without prewarm the first one is cold."""
+    fn = make_function("handlers.echo", name="Warm")
+
+    async def prewarmed(service):
+        await service.prewarm()
+        (env,) = service.pool("Warm")._idle
+        assert await env.initialized(30)
+        return await service.invoke("Warm", b"{}")
+
+    async def cold(service):
+        return await service.invoke("Warm", b"{}")
+
+    warm_result, warm_lines = _run([fn], data_dir, prewarmed)
+    cold_result, _ = _run([fn], data_dir, cold)
+    assert warm_result.function_error is None and warm_result.init_duration_ms is None
+    assert "Init Duration" not in warm_result.log[-1]
+    assert [line.split("|", 2)[2].split(" ", 1)[0] for line in warm_lines][:2] == ["INIT_START", "START"]
+    assert cold_result.init_duration_ms is not None and "Init Duration" in cold_result.log[-1]

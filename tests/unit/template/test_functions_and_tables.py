@@ -214,3 +214,22 @@ def test_an_event_path_with_a_trailing_slash_is_its_resource_without_it(write: W
         ("/", []),
         ("/songs", ["GET", "POST"]),
     ]
+
+
+def test_a_zip_code_uri_is_unpacked_once_by_content(write: Write, tmp_path: Path, monkeypatch) -> None:
+    import zipfile
+
+    monkeypatch.setenv("SERVERLITE_CACHE_DIR", str(tmp_path / "cache"))
+    with zipfile.ZipFile(tmp_path / "code.zip", "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    template = """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: code.zip}
+        """
+    first = load_application(write(template)).functions["Fn"].code_dir
+    assert (first / "app.py").read_text() == "def handler(event, context):\n    return 1\n"
+    assert first.parent == tmp_path / "cache" / "archives"
+    assert load_application(write(template)).functions["Fn"].code_dir == first
