@@ -44,6 +44,8 @@ class Config:
     allow_origins: tuple[str, ...] = ()
     # Whether the console's API needs the token printed with its URL (`--no-console-token`: loopback only).
     console_token: bool = True
+    # Processes serving the gateway port (`--gateway-processes`): this one and N-1 more (gateway/processes).
+    gateway_processes: int = 1
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:

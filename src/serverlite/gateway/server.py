@@ -13,7 +13,6 @@ connection whether its head, body or keep-alive wait is over its limit.
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 
 from serverlite.gateway.gateway import MAX_PAYLOAD_BYTES
@@ -49,13 +48,14 @@ class GatewayServer:
         *,
         head_timeout: float = 10.0,
         body_timeout: float = 30.0,
-        sock: socket.socket | None = None,
+        reuse_port: bool = False,
     ) -> None:
-        """`sock`: a listening socket to serve instead of binding host:port (a gateway process's share)."""
+        """`reuse_port`: share host:port with other processes that set it too (SO_REUSEPORT: the kernel
+        spreads new connections over them; gateway/processes.py)."""
         self._gateway = gateway
         self._host = host
         self._port = port
-        self._sock = sock
+        self._reuse_port = reuse_port
         self._limits = ConnectionLimits(
             max_field=_MAX_FIELD_BYTES,
             max_body=MAX_PAYLOAD_BYTES,
@@ -67,6 +67,7 @@ class GatewayServer:
         # The sweep's period: a fraction of the shortest timeout, so a limit is enforced within ~1/8 of it.
         self._tick = min(1.0, max(0.05, min(head_timeout, body_timeout) / 8))
         self._server: asyncio.AbstractServer | None = None
+        self._bound_port = port
         self._connections: set[Connection] = set()
         self._sweep: asyncio.TimerHandle | None = None
 
@@ -74,17 +75,24 @@ class GatewayServer:
     def port(self) -> int:
         """The port actually listened on (useful with port 0)."""
         assert self._server is not None
-        return int(self._server.sockets[0].getsockname()[1])
+        return self._bound_port
 
     async def start(self) -> None:
         """Start listening."""
-        loop = asyncio.get_running_loop()
-        if self._sock is not None:
-            self._server = await loop.create_server(self._connection, sock=self._sock)
-        else:
-            self._server = await loop.create_server(
-                self._connection, self._host, self._port, reuse_address=True
-            )
+        self._server = await asyncio.get_running_loop().create_server(
+            self._connection,
+            self._host,
+            self._port,
+            reuse_address=True,
+            reuse_port=self._reuse_port or None,
+        )
+        self._bound_port = int(self._server.sockets[0].getsockname()[1])
+
+    def stop_accepting(self) -> None:
+        """Close the listening socket; the connections already open are served on (gateway processes take
+        the port over)."""
+        if self._server is not None:
+            self._server.close()
 
     def _connection(self) -> Connection:
         if self._sweep is None:
