@@ -231,6 +231,7 @@ class Report:
     breakdown: dict[str, Result] = field(default_factory=dict)
     busy: float = 0.0  # share of CPU time used by other processes in the second before the run
     busy_after: float = 0.0  # the same after it, all servers stopped
+    cpu: dict[tuple[str, int], CpuCost] = field(default_factory=dict)  # gateway CPU per request (issue 18)
 
 
 # --- processes -------------------------------------------------------------------------------------
@@ -512,6 +513,135 @@ def check(port: int, specs: list[Spec]) -> str:
     return ""
 
 
+# --- CPU per request and gateway processes (issue 18) ---------------------------------------------
+
+
+@dataclass
+class CpuCost:
+    """CPU time per request over one wrk run: the `serverlite start` process, its gateway processes
+    (`--gateway-processes`) and everything else of its session (workers, the DynamoDB server)."""
+
+    requests: int
+    gateway_us: float  # the `serverlite start` process
+    processes_us: float  # its gateway processes
+    others_us: float
+    processes: int
+    rps: float = 0.0
+    p50_ms: float = 0.0
+
+
+def _process_ticks(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return int(fields[11]) + int(fields[12])
+    return 0
+
+
+def _gateway_children(pid: int) -> list[int]:
+    """The gateway processes `serverlite start` runs (`--gateway-processes`)."""
+    found = []
+    for member in _session_members(pid):
+        with contextlib.suppress(OSError):
+            if (
+                member != pid
+                and b"serverlite.gateway.processes" in Path(f"/proc/{member}/cmdline").read_bytes()
+            ):
+                found.append(member)
+    return found
+
+
+def _wrk_totals(
+    port: int, specs: list[Spec], connections: int, seconds: float, tmp: Path
+) -> tuple[int, float, float]:
+    """Requests answered (any status), req/s and p50 ms of one wrk run of ``seconds``."""
+    script = tmp / "wrk-cpu.lua"
+    script.write_text(lua_script(specs))
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s"]
+    command += ["-s", str(script), f"http://127.0.0.1:{port}/"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        return 0, 0.0, 0.0
+    total, duration_us, _, _, p50, _ = (int(v) for v in line.split()[1:])
+    return total, total / (duration_us / 1e6), p50 / 1000
+
+
+def cpu_per_request(
+    pid: int, port: int, specs: list[Spec], connections: int, seconds: float, tmp: Path
+) -> CpuCost | None:
+    """CPU per request from /proc/<pid>/stat utime + stime sampled before and after one wrk run."""
+    wait_idle(pid)
+    children = _gateway_children(pid)
+    before = _process_ticks(pid), sum(map(_process_ticks, children)), _session_cpu_ticks(pid)
+    requests, rps, p50 = _wrk_totals(port, specs, connections, seconds, tmp)
+    after = _process_ticks(pid), sum(map(_process_ticks, children)), _session_cpu_ticks(pid)
+    if requests <= 0:
+        return None
+    tick = 1e6 / os.sysconf("SC_CLK_TCK") / requests
+    main, processes = after[0] - before[0], after[1] - before[1]
+    others = after[2] - before[2] - main - processes
+    return CpuCost(requests, main * tick, processes * tick, others * tick, len(children), rps, p50)
+
+
+def measure_cpu(
+    report: Report,
+    pid: int,
+    port: int,
+    workloads: dict[str, list[Spec]],
+    args: argparse.Namespace,
+    tmp: Path,
+) -> None:
+    """CPU per request of each workload on each connection count (run after the workloads' own runs: the
+    environments are warm)."""
+    for workload, specs in workloads.items():
+        for connections in args.connections:
+            cost = cpu_per_request(pid, port, specs, connections, args.duration, tmp)
+            if cost is not None:
+                report.cpu[workload, connections] = cost
+
+
+def bench_gateway_processes(report: Report, args: argparse.Namespace, tmp: Path) -> None:
+    """The trivial handler with `--gateway-processes N`, for each N of ``--gateway-processes``, on the
+    largest connection count: req/s and CPU per request beside the one-process rows."""
+    for count in args.gateway_processes:
+        cost = _with_processes(count, max(args.connections), args, tmp)
+        if cost is not None:
+            report.cpu[f"trivial, {count} gateway processes", max(args.connections)] = cost
+
+
+def _with_processes(count: int, connections: int, args: argparse.Namespace, tmp: Path) -> CpuCost | None:
+    root = tmp / f"processes-{count}"
+    root.mkdir()
+    shutil.move(str(_code_dir(root)), root / "code")
+    (root / "template.yaml").write_text(BENCH_TEMPLATE)
+    gateway = _free_port()
+    command = _serverlite_command(root / "template.yaml", root / "data", gateway, _free_port(), _free_port())
+    command += ["--gateway-processes", str(count)]
+    with spawned(f"serverlite-processes-{count}", command, tmp, env=AWS_ENV) as (process, log):
+        _wait_http(process, log, lambda: _request(gateway, "GET", TRIVIAL_PATH)[0] == 200)
+        print(f"  serverlite trivial --gateway-processes {count} c={connections} ...", file=sys.stderr)
+        _wrk_totals(gateway, TRIVIAL, connections, max(args.warmup, 1), tmp)  # warm the environments
+        return cpu_per_request(process.pid, gateway, TRIVIAL, connections, args.duration, tmp)
+
+
+def print_cpu(report: Report) -> None:
+    """CPU per request (issue 18's goal: gateway under 100 µs at 16 connections) and processes' scaling."""
+    if not report.cpu:
+        return
+    print("\nserverlite CPU per request (µs, /proc/<pid>/stat utime+stime over one wrk run of any status)")
+    print(
+        f"  {'workload':<30} {'conns':>5} {'req/s':>7} {'p50 ms':>7} {'gateway CPU per request (µs)':>29} "
+        f"{'gateway processes':>17} {'others':>7}"
+    )
+    for (workload, connections), cost in report.cpu.items():
+        processes = f"{cost.processes_us:>10.0f} ({cost.processes})" if cost.processes else f"{'-':>17}"
+        print(
+            f"  {workload:<30} {connections:>5} {cost.rps:>7,.0f} {cost.p50_ms:>7.2f} "
+            f"{cost.gateway_us:>29.0f} {processes:>17} {cost.others_us:>7.0f}"
+        )
+
+
 # --- the servers -----------------------------------------------------------------------------------
 
 TRIVIAL: list[Spec] = [("GET", TRIVIAL_PATH, {}, None)]
@@ -557,6 +687,9 @@ def bench_serverlite_trivial(report: Report, args: argparse.Namespace, tmp: Path
         _wait_http(process, log, lambda: _request(gateway, "GET", TRIVIAL_PATH)[0] == 200)
         _load(report, "serverlite", "trivial", gateway, TRIVIAL, args, tmp, session=process.pid)
         _load(report, "serverlite", "trivial HTTP API", gateway, TRIVIAL_HTTP, args, tmp, session=process.pid)
+        measure_cpu(
+            report, process.pid, gateway, {"trivial": TRIVIAL, "trivial HTTP API": TRIVIAL_HTTP}, args, tmp
+        )
         invoke = [
             (
                 "POST",
@@ -827,6 +960,7 @@ def print_report(report: Report, args: argparse.Namespace, elapsed: float) -> No
     for line in LEFT_BEHIND:
         print(f"after SIGTERM: {line}")
     print_breakdown(report)
+    print_cpu(report)
     print(f"\ntotal {elapsed:.0f} s")
 
 
@@ -932,12 +1066,19 @@ def main() -> None:
         help="which of them to run (comma-separated)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the printed numbers here")
+    parser.add_argument(
+        "--gateway-processes",
+        default="2",
+        help="comma-separated `serverlite start --gateway-processes` counts to run the trivial handler with "
+        "('' for none)",
+    )
     parser.add_argument("--serve-limit", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_limit is not None:
         serve_limit(args.serve_limit)
         return
     args.connections = [int(c) for c in args.connections.split(",")]
+    args.gateway_processes = [int(c) for c in args.gateway_processes.split(",") if c]
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: `make bench-e2e` installs it (apt-get install wrk)")
     report = Report(busy=_cpu_busy())
@@ -945,6 +1086,7 @@ def main() -> None:
     steps = [
         ("serverlite", "serverlite, generated template", bench_serverlite_trivial),
         ("serverlite", "serverlite, template.yaml", bench_serverlite_music),
+        ("serverlite", "serverlite, --gateway-processes", bench_gateway_processes),
         ("serverless-offline", "serverless-offline + dynalite", bench_offline),
         ("limit", "aiohttp limit", bench_limit),
     ]
@@ -988,6 +1130,10 @@ def write_json(path: Path, report: Report, args: argparse.Namespace, elapsed: fl
         "startup_goal_s": STARTUP_GOAL,
         "breakdown": {key: dataclasses.asdict(result) for key, result in report.breakdown.items()},
         "left_behind": LEFT_BEHIND,
+        "cpu_per_request_us": [
+            {"workload": workload, "connections": connections, **dataclasses.asdict(cost)}
+            for (workload, connections), cost in report.cpu.items()
+        ],
         "seconds": elapsed,
     }
     path.parent.mkdir(parents=True, exist_ok=True)

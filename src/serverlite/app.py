@@ -116,9 +116,14 @@ async def serve(config: Config, *, stop: asyncio.Event, dynamodb: Spawning | Non
         gateway = _gateway(application, config, recent.wrap(runtime), store)
         _on_stop(stack, "the gateway", gateway.close)  # after the server has stopped: its HTTP client session
         http_gateway = _http_gateway(application, config, recent.wrap(runtime), store)
-        server = GatewayServer(GatewayFront(gateway, http_gateway), config.host, config.port)
+        spread = config.gateway_processes > 1
+        server = GatewayServer(
+            GatewayFront(gateway, http_gateway), config.host, config.port, reuse_port=spread
+        )
         await _listen(server, "Gateway", config.host, config.port)
         _on_stop(stack, "the gateway server", server.close)
+        if spread:
+            await _gateway_processes(application, config, recent.wrap(runtime), store, server, stack)
         gateway_url = f"http://{config.host}:{server.port}"
         url_ports = await _serve_function_urls(application, config, recent.wrap(runtime), stack)
         console_state = ConsoleState(
@@ -220,6 +225,45 @@ def _http_gateway(application: Application, config: Config, invoker: Invoker, st
         )
     except (JwksError, CredentialsError) as error:
         raise StartupError(str(error)) from None
+
+
+async def _gateway_processes(
+    application: Application,
+    config: Config,
+    invoker: Invoker,
+    store: LogStore,
+    server: GatewayServer,
+    stack: contextlib.AsyncExitStack,
+) -> None:
+    """`--gateway-processes N`: N processes serve the gateway port, this one only until they do; the
+    functions they invoke run here, in the one runtime."""
+    from serverlite.gateway.processes import GatewayProcesses, GatewaySetup, single_process_reason
+
+    setup = GatewaySetup(
+        rest_apis=tuple(application.rest_apis),
+        http_apis=tuple(application.http_apis),
+        usage_plans=tuple(application.usage_plans),
+        api_keys=tuple(application.api_keys),
+        account_id=config.account_id,
+        region=config.region,
+        host=config.host,
+        port=server.port,
+        vpcs=dict(config.vpcs),
+        jwks_files=dict(config.jwks),
+        credentials_file=config.credentials,
+    )
+    reason = single_process_reason(setup)
+    if reason is not None:
+        _say(f"Gateway processes: 1 ({reason})")
+        return
+    processes = GatewayProcesses(config.gateway_processes, setup, invoker, store)
+    _on_stop(stack, "the gateway processes", processes.close)
+    started = await processes.start()
+    if started == config.gateway_processes:
+        server.stop_accepting()
+        _say(f"Gateway processes: {started}")
+    else:
+        _say(f"Gateway processes: {started} of {config.gateway_processes}, and this one")
 
 
 async def _serve_function_urls(

@@ -159,6 +159,13 @@ def main() -> None:
     is_flag=True,
     help="Start no execution environment before the first invocation (measure cold starts).",
 )
+@click.option(
+    "--gateway-processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Processes serving the gateway port, for more cores (functions still run in one runtime).",
+)
 @_exposure_options
 @click.option(
     "--no-console-token",
@@ -189,6 +196,7 @@ def start(
     credentials: Path | None,
     layers: tuple[str, ...],
     no_prewarm: bool,
+    gateway_processes: int,
     allowed_hosts: tuple[str, ...],
     allow_origins: tuple[str, ...],
     no_console_token: bool,
@@ -234,6 +242,7 @@ def start(
             allow_origins=allow_origins,
             console_token=not no_console_token,
             env_vars=parse_env_vars(env_vars),
+            gateway_processes=gateway_processes,
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None

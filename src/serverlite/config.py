@@ -46,6 +46,8 @@ class Config:
     console_token: bool = True
     # `--env-vars env.json` (SAM CLI's format): function logical id or name -> variables; `Parameters`: all.
     env_vars: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Processes serving the gateway port (`--gateway-processes`): this one and N-1 more (gateway/processes).
+    gateway_processes: int = 1
 
 
 def parse_parameter_overrides(text: str | None) -> dict[str, str]:

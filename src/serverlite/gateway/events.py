@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 import time
 import typing as t
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
+
+import orjson
 
 from serverlite.gateway.messages import GatewayRequest
 from serverlite.gateway.router import RouteMatch
@@ -24,6 +25,7 @@ __all__ = [
     "build_proxy_event",
     "encode_event",
     "new_extended_request_id",
+    "new_request_id",
     "new_trace_id",
     "request_context",
     "request_time",
@@ -67,6 +69,16 @@ class RequestIdentity:
     account_id: str
 
 
+def new_request_id() -> str:
+    """A random (version 4) UUID as text, like `c6af9ac6-7b61-11e6-9a41-93e8deadbeef`: `str(uuid.uuid4())`
+    without building a UUID object."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 def new_extended_request_id() -> str:
     """16 characters ending in `=`, like `Jq3xYHk2IAMEabc=` (reference 1.2)."""
     return base64.b64encode(os.urandom(12)).decode("ascii")[:15] + "="
@@ -75,14 +87,24 @@ def new_extended_request_id() -> str:
 def new_trace_id(now: float | None = None) -> str:
     """An X-Ray root id `Root=1-<8 hex epoch seconds>-<24 hex>`, as API Gateway adds it."""
     seconds = int(now if now is not None else time.time())
-    return f"Root=1-{seconds:08x}-{secrets.token_hex(12)}"
+    return f"Root=1-{seconds:08x}-{os.urandom(12).hex()}"
+
+
+_time_second = -1
+_time_text = ""
 
 
 def request_time(epoch_ms: int) -> str:
-    """CLF time `dd/MMM/yyyy:HH:mm:ss +0000` in UTC with English month names."""
-    tm = time.gmtime(epoch_ms / 1000)
+    """CLF time `dd/MMM/yyyy:HH:mm:ss +0000` in UTC with English month names (the last second's is kept)."""
+    global _time_second, _time_text
+    second = epoch_ms // 1000
+    if second == _time_second:
+        return _time_text
+    tm = time.gmtime(second)
     day = f"{tm.tm_mday:02d}/{_MONTHS[tm.tm_mon - 1]}/{tm.tm_year}"
-    return f"{day}:{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000"
+    text = f"{day}:{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000"
+    _time_second, _time_text = second, text
+    return text
 
 
 def build_proxy_event(
@@ -284,5 +306,10 @@ def _identity(request: GatewayRequest) -> dict[str, str | None]:
 
 
 def encode_event(event: dict[str, t.Any]) -> bytes:
-    """The event as the JSON bytes Lambda receives."""
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The event as the JSON bytes Lambda receives: compact UTF-8. orjson writes the bytes the standard
+    library writes here (floats aside: `1e-7`, not `1e-07`), 10x faster; the standard library takes
+    what orjson cannot (an integer over 64 bits in an authorizer's context)."""
+    try:
+        return orjson.dumps(event)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

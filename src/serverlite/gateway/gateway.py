@@ -7,7 +7,6 @@ import json
 import logging
 import time
 import typing as t
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from serverlite.gateway.events import (
     build_proxy_event,
     encode_event,
     new_extended_request_id,
+    new_request_id,
     new_trace_id,
     request_context,
     request_time,
@@ -26,8 +26,6 @@ from serverlite.gateway.events import (
 )
 from serverlite.gateway.execution_log import ExecutionLog, java_map
 from serverlite.gateway.gateway_responses import ErrorScope, GatewayResponses, error_context
-from serverlite.gateway.http_backend import HttpBackend
-from serverlite.gateway.http_integrations import HttpIntegrations
 from serverlite.gateway.integration import invoke_proxy
 from serverlite.gateway.logs import (
     LogSink,
@@ -38,7 +36,6 @@ from serverlite.gateway.logs import (
 )
 from serverlite.gateway.media_types import first_accept, is_binary
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
-from serverlite.gateway.non_proxy import NonProxyIntegrations, RequestScope
 from serverlite.gateway.policy import PolicyRequest, ResourcePolicy
 from serverlite.gateway.request_log import (
     TEST_INVOKE_STAGE,
@@ -50,7 +47,13 @@ from serverlite.gateway.router import RouteMatch, Router
 from serverlite.gateway.usage_plans import log_key_not_required
 from serverlite.gateway.validation import RequestValidation
 from serverlite.runtime.invoker import InvocationResult, Invoker
-from serverlite.template.model import ApiKey, RestApi, Stage, UsagePlan
+from serverlite.template.model import ApiKey, MethodSetting, RestApi, Stage, UsagePlan
+
+if t.TYPE_CHECKING:
+    from serverlite.gateway.http_backend import HttpBackend
+    from serverlite.gateway.non_proxy import RequestScope
+
+Integrate = t.Callable[["RequestScope"], t.Awaitable[GatewayResponse]]
 
 __all__ = ["MAX_PAYLOAD_BYTES", "Gateway", "TestInvokeResult"]
 
@@ -58,6 +61,16 @@ logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit (reference 4.5)
 _TEST_INVOKE_STAGE = TEST_INVOKE_STAGE
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What serving one method of one stage takes, worked out on its first request."""
+
+    endpoint_uri: str  # the Lambda endpoint of an AWS_PROXY integration (execution logs)
+    log_setting: MethodSetting | None  # the MethodSettings entry when it turns execution logs on
+    logged: bool  # an execution or access log is written for the method's requests
+    checked: bool  # access control (authorizers, keys, throttles) applies
 
 
 @dataclass(frozen=True)
@@ -118,37 +131,63 @@ class Gateway:
         self._logs = logs
         self._stream = new_stream_name()
         self._log_write_failed = False
-        self._non_proxy = NonProxyIntegrations(apis, invoker)
-        self._http_backend = HttpBackend()
-        http = HttpIntegrations(self._http_backend, self._non_proxy)
+        self._plans: dict[tuple[int, int], _Plan] = {}
+        # Requests no method matched are access-logged only when some stage keeps an access log.
+        self._unmatched_logged = logs is not None and any(
+            stage.access_log is not None for api in apis for stage in api.stages.values()
+        )
+        self._http_backend: HttpBackend | None = None
+        # Integration type -> handler; AWS_PROXY stays on the direct path below (the hot path).
+        self._integrations = self._other_integrations(apis, invoker)
         self._validation = RequestValidation(apis)
         self._gateway_responses = GatewayResponses(apis)
-        # Integration type -> handler; AWS_PROXY stays on the direct path below (the hot path).
-        self._integrations: dict[str, t.Callable[[RequestScope], t.Awaitable[GatewayResponse]]] = {
-            "AWS": self._non_proxy.aws,
-            "MOCK": self._non_proxy.mock,
+
+    def _other_integrations(self, apis: Sequence[RestApi], invoker: Invoker) -> dict[str, Integrate]:
+        """Handlers of the non-proxy integration types, built only for a template that has them: mapping
+        templates (airspeed, jsonpath-ng) and the HTTP client are not even imported otherwise."""
+        types = {m.integration.type for api in apis for r in api.resources for m in r.methods.values()}
+        if not types - {"AWS_PROXY"}:
+            return {}
+        from serverlite.gateway.http_backend import HttpBackend
+        from serverlite.gateway.http_integrations import HttpIntegrations
+        from serverlite.gateway.non_proxy import NonProxyIntegrations
+
+        non_proxy = NonProxyIntegrations(apis, invoker)
+        self._http_backend = HttpBackend()
+        http = HttpIntegrations(self._http_backend, non_proxy)
+        return {
+            "AWS": non_proxy.aws,
+            "MOCK": non_proxy.mock,
             "HTTP": http.http,
             "HTTP_PROXY": http.http_proxy,
         }
 
     async def close(self) -> None:
         """Release what integrations hold open (the HTTP integrations' client session)."""
-        await self._http_backend.close()
+        if self._http_backend is not None:
+            await self._http_backend.close()
 
     async def handle(self, request: GatewayRequest) -> GatewayResponse:
         """Answer one request; never raises."""
         identity = self._identity(request)
         record = _Record(started=time.monotonic())
         traced = True
+        logged = self._unmatched_logged
         try:
             if len(request.body) > MAX_PAYLOAD_BYTES:
                 raise RequestTooLarge()
-            record.match = self._router.match(request.method, request.raw_path, request.host)
-            self._authorize(request, record.match)
-            record.log = self._execution_log(record.match, identity)
-            grant = record.grant = await self._check_access(request, record.match, identity, record.log)
+            match = record.match = self._router.match(request.method, request.raw_path, request.host)
+            plan = self._plan(match)
+            logged = plan.logged
+            if match.api.id in self._policies:
+                self._authorize(request, match)
+            if plan.log_setting is not None:
+                record.log = self._execution_log(match, identity, plan.log_setting)
+            grant = None
+            if plan.checked or record.log is not None:
+                grant = record.grant = await self._check_access(request, match, identity, record.log)
             response = await self._integrate(
-                request, record.match, identity, log=record.log, record=record, grant=grant
+                request, match, identity, log=record.log, record=record, grant=grant, plan=plan
             )
         except GatewayError as error:
             response, traced = self._error_response(error, request, record.match, identity), error.traced
@@ -160,10 +199,31 @@ class Gateway:
             response = InternalServerError().to_response()
             record.error = InternalServerError()
         response = _stamp(response, identity, traced)
-        if self._logs is not None:
+        if logged:
             # Written once the response is on its way: logging never delays the client.
             asyncio.get_running_loop().call_soon(self._write_logs, request, identity, response, record)
         return response
+
+    def _plan(self, match: RouteMatch) -> _Plan:
+        key = (id(match.method), id(match.stage))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._new_plan(match)
+        return plan
+
+    def _new_plan(self, match: RouteMatch) -> _Plan:
+        setting = None
+        if self._logs is not None:
+            setting = method_setting(match.stage, match.resource.path, match.method.http_method)
+            if setting is not None and setting.logging_level not in ("INFO", "ERROR"):
+                setting = None
+        integration = match.method.integration
+        return _Plan(
+            endpoint_uri=lambda_endpoint(integration.uri) if integration.type == "AWS_PROXY" else "",
+            log_setting=setting,
+            logged=setting is not None or (self._logs is not None and match.stage.access_log is not None),
+            checked=self._access is not None and self._access.applies(match),
+        )
 
     def reject(self, error: GatewayError, request: GatewayRequest) -> GatewayResponse:
         """The response to a request the HTTP adapter refused before reading it (REQUEST_TOO_LARGE)."""
@@ -229,12 +289,9 @@ class Gateway:
                 allow_implicit=match.method.authorization_type in ("CUSTOM", "AWS_IAM"),
             )
 
-    def _execution_log(self, match: RouteMatch, identity: RequestIdentity) -> ExecutionLog | None:
-        if self._logs is None:
-            return None
-        setting = method_setting(match.stage, match.resource.path, match.method.http_method)
-        if setting is None or setting.logging_level not in ("INFO", "ERROR"):
-            return None
+    def _execution_log(
+        self, match: RouteMatch, identity: RequestIdentity, setting: MethodSetting
+    ) -> ExecutionLog:
         log = ExecutionLog(
             identity.request_id,
             data_trace=setting.data_trace_enabled,
@@ -324,7 +381,7 @@ class Gateway:
     def _identity(self, request: GatewayRequest) -> RequestIdentity:
         trace = request.header("X-Amzn-Trace-Id")
         return RequestIdentity(
-            request_id=str(uuid.uuid4()),
+            request_id=new_request_id(),
             extended_request_id=new_extended_request_id(),
             epoch_ms=int(time.time() * 1000),
             trace_id=trace or new_trace_id(),
@@ -341,6 +398,7 @@ class Gateway:
         test_invoke: bool = False,
         record: _Record | None = None,
         grant: Grant | None = None,
+        plan: _Plan | None = None,
     ) -> GatewayResponse:
         integration = match.method.integration
         self._validation.check(request, match.method)
@@ -354,6 +412,8 @@ class Gateway:
             if grant is not None:
                 grant.apply(context)
             on_result = record.set_invocation if record is not None else None
+            from serverlite.gateway.non_proxy import RequestScope
+
             return await handler(RequestScope(request, match, identity, context, log, on_result))
         if integration.function is None:
             raise InternalServerError(f"Unsupported integration type {integration.type}")
@@ -367,7 +427,7 @@ class Gateway:
         )
         if grant is not None:
             grant.apply(event["requestContext"])
-        endpoint_uri = lambda_endpoint(integration.uri)
+        endpoint_uri = plan.endpoint_uri if plan is not None else lambda_endpoint(integration.uri)
         if log is not None:
             log_method_request(log, request, match, identity)
             log_lambda_request(log, match, identity, endpoint_uri)
@@ -392,7 +452,7 @@ class Gateway:
         return outcome.response
 
 
-@dataclass
+@dataclass(slots=True)
 class _Record:
     """What happened to one request, for its access and execution logs."""
 

@@ -25,7 +25,7 @@ import typing as t
 from collections.abc import Mapping, Sequence
 
 from serverlite.gateway.errors import GatewayError
-from serverlite.gateway.integration_request import DEFAULT_CONTENT_TYPE, media_type
+from serverlite.gateway.media_types import DEFAULT_CONTENT_TYPE, media_type
 from serverlite.gateway.messages import GatewayRequest, GatewayResponse
 from serverlite.template.model import GatewayResponseSetting, RestApi
 

@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import configparser
 import datetime
+import functools
 import hashlib
 import hmac
 import time
+import typing as t
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.compat import HTTPHeaders
-from botocore.credentials import Credentials
 
 from serverlite.gateway.errors import (
     IncompleteSignature,
@@ -174,7 +171,11 @@ class SigV4Verifier:
         if content_hash and content_hash not in _UNSIGNED:
             if content_hash != hashlib.sha256(request.body).hexdigest():
                 raise InvalidSignature()
-        signer = _Signer(
+        # botocore (~0.1 s to import) is loaded by the first signed request, not by every start.
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        signer = _signer_class()(
             Credentials(credential.access_key_id, credential.secret_access_key, credential.session_token),
             parsed.service,
             parsed.region,
@@ -191,20 +192,26 @@ class SigV4Verifier:
         return str(signer.signature(signer.string_to_sign(aws_request, canonical), aws_request))
 
 
-class _Signer(SigV4Auth):  # type: ignore[misc]  # botocore ships no type hints
-    """botocore's SigV4 with the header list the client signed."""
+@functools.cache
+def _signer_class() -> type[t.Any]:
+    """botocore's SigV4 with the header list the client signed (a class made on first use)."""
+    from botocore.auth import SigV4Auth
+    from botocore.compat import HTTPHeaders
 
-    def __init__(self, credentials: Credentials, service: str, region: str, signed: tuple[str, ...]) -> None:
-        super().__init__(credentials, service, region)
-        self._signed = signed
+    class Signer(SigV4Auth):  # type: ignore[misc]  # botocore ships no type hints
+        def __init__(self, credentials: t.Any, service: str, region: str, signed: tuple[str, ...]) -> None:
+            super().__init__(credentials, service, region)
+            self._signed = signed
 
-    def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
-        headers = HTTPHeaders()
-        for name in self._signed:
-            value = request.headers.get(name)
-            if value is not None:
-                headers[name] = value
-        return headers
+        def headers_to_sign(self, request: t.Any) -> t.Any:
+            headers = HTTPHeaders()
+            for name in self._signed:
+                value = request.headers.get(name)
+                if value is not None:
+                    headers[name] = value
+            return headers
+
+    return Signer
 
 
 def _joined(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:

@@ -13,9 +13,12 @@ import base64
 import binascii
 import json
 import time
+import typing as t
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import orjson
 
 from serverlite.gateway.errors import (
     EndpointTimeout,
@@ -39,6 +42,7 @@ __all__ = [
     "invoke_function",
     "invoke_proxy",
     "map_proxy_response",
+    "parse_json",
     "remapped_header",
 ]
 
@@ -112,12 +116,8 @@ async def invoke_function(
         log.data(f"Endpoint request body after transformations: {event.decode('utf-8', errors='replace')}")
         log.add(f"Sending request to {endpoint_uri}")
     started = time.monotonic()
-    task = asyncio.ensure_future(invoker.invoke(function, event, trace_id=trace_id, throttle=True))
     try:
-        # Shielded: on an integration timeout the function keeps running, as on AWS. asyncio.timeout, not
-        # wait_for: Python 3.11's wait_for loses a cancellation that arrives as the result does.
-        async with asyncio.timeout(timeout_ms / 1000):
-            result = await asyncio.shield(task)
+        result = await _within(invoker.invoke(function, event, trace_id=trace_id, throttle=True), timeout_ms)
     except TimeoutError:
         raise EndpointTimeout("Execution failed due to a timeout error") from None
     except FunctionNotFound:
@@ -142,6 +142,42 @@ async def invoke_function(
     if log is not None:
         _log_lambda_response(log, result, trace_id, latency_ms)
     return result
+
+
+async def _within(
+    invocation: t.Coroutine[t.Any, t.Any, InvocationResult], timeout_ms: int
+) -> InvocationResult:
+    """The invocation's result, or TimeoutError after `timeout_ms`; on a timeout, or when the caller is
+    cancelled (the client left), the function keeps running, as on AWS.
+
+    What `asyncio.shield` inside `asyncio.timeout` does, with one future and one timer instead of a
+    Timeout, a shield future and their callbacks (this runs on every request). A cancellation that arrives
+    as the result does is not lost (Python 3.11's `wait_for` would lose it).
+    """
+    loop = asyncio.get_running_loop()
+    task = loop.create_task(invocation)
+    waiter = loop.create_future()
+    timer = loop.call_later(timeout_ms / 1000, _wake, waiter, None)
+    task.add_done_callback(lambda _: _wake(waiter, None))
+    try:
+        await waiter
+    finally:
+        timer.cancel()
+        if not task.done():
+            task.add_done_callback(_consume)  # finished later: nobody reads its outcome
+    if not task.done():
+        raise TimeoutError
+    return task.result()
+
+
+def _wake(waiter: asyncio.Future[None], _: object) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _consume(task: asyncio.Task[InvocationResult]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _log_lambda_response(
@@ -169,7 +205,7 @@ def _log_lambda_response(
 def map_proxy_response(payload: bytes, *, binary_response: bool = False) -> GatewayResponse:
     """Validate a proxy result and turn it into the client's response; raises MalformedProxyResponse."""
     try:
-        result = json.loads(payload)
+        result = parse_json(payload)
     except ValueError:
         raise MalformedProxyResponse(_MALFORMED) from None
     if not isinstance(result, dict) or not _ALLOWED_KEYS.issuperset(result):
@@ -180,6 +216,15 @@ def map_proxy_response(payload: bytes, *, binary_response: bool = False) -> Gate
     if not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))
     return GatewayResponse(status=status, body=body, headers=headers)
+
+
+def parse_json(payload: bytes) -> t.Any:
+    """`json.loads(payload)`, through orjson where it can (10x faster); what orjson refuses (NaN, an integer
+    over 64 bits, UTF-16) goes to the standard library, so the outcome is the same. Raises ValueError."""
+    try:
+        return orjson.loads(payload)
+    except ValueError:
+        return json.loads(payload)
 
 
 def _status(value: object) -> int:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from serverlite.gateway.errors import UnsupportedMediaType
+from serverlite.gateway.media_types import DEFAULT_CONTENT_TYPE, media_type
 from serverlite.gateway.messages import GatewayRequest
 from serverlite.gateway.router import RouteMatch
 from serverlite.gateway.vtl import TemplateInput, render
@@ -34,8 +35,6 @@ __all__ = [
     "transform_request",
 ]
 
-DEFAULT_CONTENT_TYPE = "application/json"
-
 
 @dataclass(frozen=True)
 class MappedRequest:
@@ -44,13 +43,6 @@ class MappedRequest:
     body: bytes
     overrides: Mapping[str, Mapping[str, t.Any]] = field(default_factory=dict)
     transformed: bool = False
-
-
-def media_type(value: str | None) -> str:
-    """`application/json; charset=utf-8` -> `application/json`; absent -> `application/json`."""
-    if not value:
-        return DEFAULT_CONTENT_TYPE
-    return value.split(";", 1)[0].strip().lower() or DEFAULT_CONTENT_TYPE
 
 
 def select_request_template(integration: Integration, content_type: str | None) -> str | None:

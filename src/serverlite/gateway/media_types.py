@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["first_accept", "is_binary"]
+__all__ = ["DEFAULT_CONTENT_TYPE", "first_accept", "is_binary", "media_type"]
+
+DEFAULT_CONTENT_TYPE = "application/json"
+
+
+def media_type(value: str | None) -> str:
+    """`application/json; charset=utf-8` -> `application/json`; absent -> `application/json`."""
+    if not value:
+        return DEFAULT_CONTENT_TYPE
+    return value.split(";", 1)[0].strip().lower() or DEFAULT_CONTENT_TYPE
 
 
 def is_binary(content_type: str | None, binary_media_types: Sequence[str]) -> bool:

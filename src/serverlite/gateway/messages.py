@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass, field
+from functools import cached_property
 
 if t.TYPE_CHECKING:
     from serverlite.gateway.errors import GatewayError
@@ -24,25 +25,25 @@ class GatewayRequest:
     scheme: str = "http"
     port: int = 80
 
-    @property
+    @cached_property
     def raw_path(self) -> str:
         """The path part of the target, still percent-encoded."""
-        return self.target.split("?", 1)[0]
+        return self.target.partition("?")[0]
 
-    @property
+    @cached_property
     def raw_query(self) -> str | None:
         """The query part of the target, or None without a `?`."""
-        parts = self.target.split("?", 1)
-        return parts[1] if len(parts) == 2 else None
+        _, mark, query = self.target.partition("?")
+        return query if mark else None
 
     def header(self, name: str) -> str | None:
         """The last value of a header, matched case-insensitively."""
-        lowered = name.lower()
-        value = None
-        for key, item in self.headers:
-            if key.lower() == lowered:
-                value = item
-        return value
+        return self._last_values.get(name.lower())
+
+    @cached_property
+    def _last_values(self) -> dict[str, str]:
+        """Lowercased header name -> its last value (headers are looked up several times per request)."""
+        return {key.lower(): value for key, value in self.headers}
 
 
 @dataclass

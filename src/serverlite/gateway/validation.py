@@ -10,16 +10,18 @@ validate against the model (JSON Schema draft 4) for its content type fails with
 from __future__ import annotations
 
 import json
+import typing as t
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from jsonschema import Draft4Validator  # type: ignore[import-untyped]  # no stubs installed
-
 from serverlite.gateway.errors import BadRequestBody, BadRequestParameters
-from serverlite.gateway.integration_request import media_type
+from serverlite.gateway.media_types import media_type
 from serverlite.gateway.messages import GatewayRequest
 from serverlite.template.model import Method, RestApi
+
+if t.TYPE_CHECKING:
+    from jsonschema import Draft4Validator  # type: ignore[import-untyped]  # no stubs installed
 
 __all__ = ["RequestValidation"]
 
@@ -76,6 +78,9 @@ def _compile(api: RestApi, method: Method) -> _MethodRules | None:
         for content_type, name in method.request_models.items():
             schema = _schema(api, name)
             if schema is not None:
+                # Imported only for a template that validates bodies: jsonschema takes ~0.1 s to import.
+                from jsonschema import Draft4Validator
+
                 models[content_type.lower()] = Draft4Validator(schema)
     return _MethodRules(tuple(required), models) if required or models else None
 

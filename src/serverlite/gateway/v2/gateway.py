@@ -136,7 +136,7 @@ class HttpGateway:
             if cors is not None:
                 cors.decorate(request, response)
         response.headers.append(("apigw-requestid", identity.request_id))
-        if self._logs is not None and target is not None:
+        if self._logs is not None and target is not None and target[1].access_log is not None:
             # Written once the response is on its way: logging never delays the client.
             asyncio.get_running_loop().call_soon(self._write_log, request, identity, response, record, target)
         return response

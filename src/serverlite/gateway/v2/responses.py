@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import typing as t
 
 from serverlite.gateway.errors import MalformedProxyResponse
-from serverlite.gateway.integration import map_proxy_response
+from serverlite.gateway.integration import map_proxy_response, parse_json
 from serverlite.gateway.messages import GatewayResponse
 from serverlite.gateway.v2.errors import InternalServerError
 
@@ -34,7 +33,7 @@ _MALFORMED = "the Lambda response is not a valid payload format 2.0 response"
 def response_v2(payload: bytes) -> GatewayResponse:
     """Map a 2.0 answer; raises InternalServerError when it is unusable."""
     try:
-        result = json.loads(payload)
+        result = parse_json(payload)
     except ValueError:
         raise InternalServerError("the Lambda response is not JSON") from None
     if not isinstance(result, dict) or "statusCode" not in result:
